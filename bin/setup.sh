@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# xalign set-up: installs what is missing and nothing more; safe to run again.
+#   - Node.js >= 20.19 is checked (not installed: use your distribution or nvm).
+#   - Debian/Ubuntu: Jupyter (classic Notebook, nbclient, nbconvert) and Chromium
+#     (for the report's browser test) through apt, only if missing.
+#     XALIGN_NO_BROWSER=1 skips Chromium.
+#   - Elsewhere: prints what to install with pip and goes on.
+#   - npm ci, only when node_modules does not match package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*"; }
+
+# --- Node.js ---------------------------------------------------------------
+node -e '
+const [maj, min] = process.versions.node.split(".").map(Number);
+if (maj < 20 || (maj === 20 && min < 19)) {
+  console.error(`[setup] Node.js ${process.versions.node} is too old: xalign needs >= 20.19 (require() of ES modules).`);
+  process.exit(1);
+}'
+say "Node.js $(node --version), npm $(npm --version)"
+
+# --- System packages (Debian/Ubuntu) ----------------------------------------
+JUPYTER_PKGS=(jupyter-core jupyter-client jupyter-notebook jupyter-nbconvert python3-nbconvert python3-nbclient python3-ipykernel)
+BROWSER_PKGS=(chromium)
+wanted=("${JUPYTER_PKGS[@]}")
+[ "${XALIGN_NO_BROWSER:-0}" = "1" ] || wanted+=("${BROWSER_PKGS[@]}")
+
+if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
+  missing=()
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then
+      if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+        say "missing Debian packages: ${missing[*]}; run as root: apt-get install -y --no-install-recommends ${missing[*]}"
+        missing=()
+      fi
+    fi
+    if [ ${#missing[@]} -gt 0 ]; then
+      say "installing Debian packages: ${missing[*]}"
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+  else
+    say "Debian packages present: ${wanted[*]}"
+  fi
+else
+  if /usr/bin/env python3 -c 'import nbclient, nbconvert, notebook' 2>/dev/null; then
+    say "no apt here; Jupyter found in $(command -v python3)"
+  else
+    say "no apt here: install Jupyter yourself, e.g. 'pip install notebook nbclient nbconvert',"
+    say "then point xalign at that Python with XALIGN_PYTHON=/path/to/python3. Going on."
+  fi
+  command -v chromium >/dev/null 2>&1 || say "no Chromium: the report's browser check will be skipped (set XALIGN_CHROMIUM to a Chromium binary)."
+fi
+
+# --- npm packages -------------------------------------------------------------
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ -f node_modules/.xalign-lock-sha256 ] && [ "$(cat node_modules/.xalign-lock-sha256)" = "$lock_sum" ]; then
+  say "node_modules matches package-lock.json"
+else
+  say "npm ci"
+  npm ci --no-audit --no-fund
+  echo "$lock_sum" > node_modules/.xalign-lock-sha256
+fi
+
+# --- Check ---------------------------------------------------------------------
+node bin/xalign.cjs version >/dev/null
+say "ready: 'npm run reproduce' runs the notebooks (PRESET=smoke|classroom|paper), 'npm run lab' opens them"

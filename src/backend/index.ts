@@ -1,0 +1,167 @@
+/**
+ * Choosing the TensorFlow.js compute backend.
+ *
+ * Order of preference (fastest first), each tried only if it can load here:
+ * 1. `tensorflow`: native libtensorflow through `@tensorflow/tfjs-node-gpu` or
+ *    `@tensorflow/tfjs-node`. Optional: a user installs it; xalign never requires it.
+ * 2. `webgpu`: `@tensorflow/tfjs-backend-webgpu` on Dawn (the `webgpu` npm package)
+ *    when a GPU adapter exists (a real GPU, or Mesa's lavapipe on CPU).
+ * 3. `wasm`: XNNPACK with SIMD; the fastest CPU path that always installs.
+ * 4. `cpu`: plain JavaScript; slow, used as the numerical oracle in tests.
+ *
+ * `XALIGN_BACKEND` (or the `backend` preset setting) forces one; a forced backend that
+ * cannot start is an error that says why. The choice and the reasons for it are
+ * returned, so notebooks can print them and reports can record them.
+ */
+
+import * as tf from '@tensorflow/tfjs';
+
+export { tf };
+
+export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export interface BackendProbe {
+  name: BackendName;
+  available: boolean;
+  /** Why it is or is not usable (package missing, no adapter, ...). */
+  detail: string;
+}
+
+export interface BackendChoice {
+  name: BackendName;
+  /** One sentence: why this backend is in use. */
+  reason: string;
+  /** What was tried, in order, and what each attempt found. */
+  probes: BackendProbe[];
+  /** TensorFlow.js flags worth recording (SIMD, threads). */
+  flags: Record<string, boolean | number | string>;
+}
+
+export class BackendError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message.split('\n')[0]! : String(e);
+}
+
+function resolvable(pkg: string): boolean {
+  try {
+    require.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function tryTensorflow(): Promise<BackendProbe> {
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    if (!resolvable(pkg)) continue;
+    try {
+      require(pkg);
+      if (await tf.setBackend('tensorflow')) return { name: 'tensorflow', available: true, detail: `${pkg} loaded` };
+      return { name: 'tensorflow', available: false, detail: `${pkg} loaded but the backend did not initialise` };
+    } catch (e) {
+      return { name: 'tensorflow', available: false, detail: `${pkg} failed to load: ${errorText(e)}` };
+    }
+  }
+  return { name: 'tensorflow', available: false, detail: '@tensorflow/tfjs-node(-gpu) is not installed (optional)' };
+}
+
+async function tryWebgpu(): Promise<BackendProbe> {
+  const missing = ['webgpu', '@tensorflow/tfjs-backend-webgpu'].filter((p) => !resolvable(p));
+  if (missing.length > 0) {
+    return { name: 'webgpu', available: false, detail: `package ${missing.join(' and ')} not installed` };
+  }
+  try {
+    // Dawn must be installed as navigator.gpu before the tfjs webgpu backend loads.
+    const dawn = require('webgpu') as { create: (flags: string[]) => unknown; globals?: Record<string, unknown> };
+    const g = globalThis as Record<string, unknown>;
+    if (dawn.globals) Object.assign(g, dawn.globals);
+    if (!(g.navigator as { gpu?: unknown } | undefined)?.gpu) {
+      Object.defineProperty(g, 'navigator', { value: { gpu: dawn.create([]) }, configurable: true, writable: true });
+    }
+    const gpu = (g.navigator as { gpu: { requestAdapter: () => Promise<{ info?: { description?: string } } | null> } })
+      .gpu;
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return { name: 'webgpu', available: false, detail: 'Dawn found no GPU adapter (no Vulkan driver?)' };
+    require('@tensorflow/tfjs-backend-webgpu');
+    if (await tf.setBackend('webgpu')) {
+      return { name: 'webgpu', available: true, detail: `adapter: ${adapter.info?.description || 'unnamed'}` };
+    }
+    return { name: 'webgpu', available: false, detail: 'adapter found but the tfjs webgpu backend did not initialise' };
+  } catch (e) {
+    return { name: 'webgpu', available: false, detail: `failed: ${errorText(e)}` };
+  }
+}
+
+async function tryWasm(): Promise<BackendProbe> {
+  try {
+    require('@tensorflow/tfjs-backend-wasm');
+    if (await tf.setBackend('wasm')) {
+      const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+      return { name: 'wasm', available: true, detail: simd ? 'XNNPACK with SIMD' : 'XNNPACK without SIMD' };
+    }
+    return { name: 'wasm', available: false, detail: 'the wasm module did not initialise' };
+  } catch (e) {
+    return { name: 'wasm', available: false, detail: `failed: ${errorText(e)}` };
+  }
+}
+
+async function tryCpu(): Promise<BackendProbe> {
+  const ok = await tf.setBackend('cpu');
+  return { name: 'cpu', available: ok, detail: ok ? 'plain JavaScript' : 'did not initialise' };
+}
+
+const PROBES: Record<BackendName, () => Promise<BackendProbe>> = {
+  tensorflow: tryTensorflow,
+  webgpu: tryWebgpu,
+  wasm: tryWasm,
+  cpu: tryCpu,
+};
+
+function currentFlags(name: BackendName): Record<string, boolean | number | string> {
+  const flags: Record<string, boolean | number | string> = { tfjsVersion: tf.version.tfjs };
+  if (name === 'wasm') {
+    flags.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+    flags.threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+  }
+  return flags;
+}
+
+/**
+ * Picks and activates a backend. `requested` is `auto` or a backend name; when
+ * omitted, `XALIGN_BACKEND` decides, else `auto`.
+ * @throws BackendError when a forced backend is unknown or cannot start.
+ */
+export async function selectBackend(requested?: string): Promise<BackendChoice> {
+  const fromEnv = process.env.XALIGN_BACKEND;
+  const want = (fromEnv || requested || 'auto').trim();
+  const source = fromEnv ? 'XALIGN_BACKEND' : requested && requested !== 'auto' ? 'the preset' : 'auto';
+  if (want !== 'auto' && !(BACKEND_NAMES as readonly string[]).includes(want)) {
+    throw new BackendError(`unknown backend "${want}" (from ${source}); expected auto or ${BACKEND_NAMES.join(', ')}`);
+  }
+  const order: BackendName[] = want === 'auto' ? [...BACKEND_NAMES] : [want as BackendName];
+  const probes: BackendProbe[] = [];
+  for (const name of order) {
+    const probe = await PROBES[name]();
+    probes.push(probe);
+    if (probe.available) {
+      await tf.ready();
+      const reason =
+        want === 'auto'
+          ? `fastest available (${probe.detail})` +
+            (probes.length > 1 ? `; skipped ${probes.slice(0, -1).map((p) => `${p.name}: ${p.detail}`).join('; ')}` : '')
+          : `forced by ${source} (${probe.detail})`;
+      return { name, reason, probes, flags: currentFlags(name) };
+    }
+  }
+  const why = probes.map((p) => `${p.name}: ${p.detail}`).join('; ');
+  throw new BackendError(
+    want === 'auto' ? `no TensorFlow.js backend could start (${why})` : `backend "${want}" forced by ${source} is unavailable: ${why}`,
+  );
+}

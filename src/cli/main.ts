@@ -1,0 +1,101 @@
+/**
+ * `xalign`: the command-line entry. Usage: `npx xalign COMMAND [options] [--json]`.
+ *
+ * Conventions every subcommand follows:
+ * - results go to stdout; progress and diagnostics to stderr;
+ * - `--json` prints the result as one JSON document (errors too, as {"error": {...}});
+ * - exit 0 on success, 1 when the work failed, 2 for a usage error.
+ * Subcommands live in src/cli/commands/ and are loaded only when called, so that
+ * `xalign version` does not pay for TensorFlow.js.
+ */
+
+import { parseArgs } from 'node:util';
+import { type Command, type CommandContext, UsageError } from './command';
+
+/** Registered subcommands, loaded lazily. Later parts of the project add theirs here. */
+const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
+  version: { summary: 'print versions of xalign and its runtime', load: () => require('./commands/version').command },
+  presets: { summary: 'list presets and their settings, or show one', load: () => require('./commands/presets').command },
+  backend: { summary: 'pick the TensorFlow.js backend and say why', load: () => require('./commands/backend').command },
+  reproduce: {
+    summary: 'run the notebooks headless and write the HTML report to out/',
+    load: () => require('./commands/reproduce').command,
+  },
+  lab: { summary: 'start Jupyter Notebook with the project kernel', load: () => require('./commands/lab').command },
+  notebooks: {
+    summary: 'check or strip outputs of the committed notebooks',
+    load: () => require('./commands/notebooks').command,
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  return [
+    'xalign: reproduce "Extrapolating LLMs to Non-English by Aligning Languages" in miniature',
+    '',
+    'usage: npx xalign COMMAND [options] [--json]',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`),
+    '',
+    'common options:',
+    '  --json     print the result as JSON on stdout',
+    '  --help     show help (also: xalign COMMAND --help)',
+    '',
+    'environment: PRESET (smoke|classroom|paper), XALIGN_SET (key=value,...), XALIGN_BACKEND',
+  ].join('\n');
+}
+
+function printError(err: unknown, json: boolean): void {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (json) process.stdout.write(JSON.stringify({ error: { name: e.name, message: e.message } }) + '\n');
+  process.stderr.write(`xalign: ${e.message}\n`);
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const json = argv.includes('--json');
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') return main(['version', ...rest]);
+  const entry = COMMANDS[name];
+  if (!entry) {
+    printError(new UsageError(`unknown command "${name}"; run \`xalign --help\` for the list`), json);
+    return 2;
+  }
+  const command = entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.usage.trimEnd() + '\n');
+    return 0;
+  }
+  let ctx: CommandContext;
+  try {
+    const parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, json: { type: 'boolean', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
+    ctx = {
+      positionals: parsed.positionals,
+      flags: parsed.values as CommandContext['flags'],
+      json,
+      log: (line) => process.stderr.write(line + '\n'),
+    };
+  } catch (e) {
+    printError(new UsageError(`${name}: ${(e as Error).message}\n\n${command.usage.trimEnd()}`), json);
+    return 2;
+  }
+  try {
+    const result = await command.run(ctx);
+    if (json) process.stdout.write(JSON.stringify(result.value, null, 2) + '\n');
+    else if (result.text !== undefined) process.stdout.write(result.text.trimEnd() + '\n');
+    return result.exitCode ?? 0;
+  } catch (e) {
+    printError(e, json);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}

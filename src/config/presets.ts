@@ -1,0 +1,287 @@
+/**
+ * Presets: named, typed sets of settings that every notebook and CLI command reads.
+ *
+ * - `smoke`: the smallest sizes that still exercise every code path; CI runs it.
+ * - `classroom` (default): the whole notebook suite within 45 minutes on a 2-core laptop.
+ * - `paper`: larger models and longer runs, meant for a GPU.
+ *
+ * A setting is declared once in {@link SETTINGS} with its type, bounds and meaning.
+ * Resolution order: defaults of the preset, then explicit overrides (from code, from
+ * `xalign --set key=value`, or from the `XALIGN_SET` environment variable, same syntax,
+ * comma separated). Unknown keys, wrong types and out-of-range values are errors that
+ * name the key and what was expected.
+ */
+
+import { createHash } from 'node:crypto';
+
+/** Value kinds a setting can have. */
+export type SettingKind = 'int' | 'number' | 'string' | 'boolean' | 'string[]';
+
+export interface SettingSpec {
+  kind: SettingKind;
+  doc: string;
+  min?: number;
+  max?: number;
+  /** For 'string' and 'string[]': the allowed values, if restricted. */
+  choices?: readonly string[];
+}
+
+/** The six target languages of the paper, ISO 639-1. */
+export const PAPER_LANGUAGES = ['ar', 'el', 'hi', 'tr', 'vi', 'zh'] as const;
+
+/** Every setting a preset has. Later parts of the project add theirs here. */
+export const SETTINGS = {
+  seed: { kind: 'int', min: 0, max: 0xffffffff, doc: 'Base seed; every random stream forks from it.' },
+  seeds: { kind: 'int', min: 1, max: 100, doc: 'Number of seeds for experiments reported with confidence intervals.' },
+  languages: { kind: 'string[]', doc: 'Target languages (ISO 639-1) the notebooks study.' },
+  backend: {
+    kind: 'string',
+    choices: ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'],
+    doc: 'TensorFlow.js backend; auto picks the fastest available (XALIGN_BACKEND overrides).',
+  },
+  maxPairsPerLanguage: { kind: 'int', min: 1, doc: 'Cap on parallel sentence pairs read per language.' },
+  instructionsPerLanguage: { kind: 'int', min: 1, doc: 'Instruction-following records per language.' },
+  modelDim: { kind: 'int', min: 8, doc: 'Width of the laboratory transformer.' },
+  modelLayers: { kind: 'int', min: 1, doc: 'Number of transformer blocks.' },
+  modelHeads: { kind: 'int', min: 1, doc: 'Attention heads per block.' },
+  seqLen: { kind: 'int', min: 8, doc: 'Maximum sequence length in tokens.' },
+  batchSize: { kind: 'int', min: 1, doc: 'Sequences per optimiser step.' },
+  pretrainSteps: { kind: 'int', min: 0, doc: 'Optimiser steps for pre-training the base model.' },
+  tuneSteps: { kind: 'int', min: 0, doc: 'Optimiser steps for each instruction-tuning condition.' },
+  evalExamples: { kind: 'int', min: 1, doc: 'Test examples per task and language.' },
+  bootstrapSamples: { kind: 'int', min: 10, doc: 'Resamples for bootstrap confidence intervals and tests.' },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+type ValueOf<S extends SettingSpec> = S['kind'] extends 'int' | 'number'
+  ? number
+  : S['kind'] extends 'boolean'
+    ? boolean
+    : S['kind'] extends 'string[]'
+      ? string[]
+      : string;
+
+/** A fully resolved set of settings. */
+export type Settings = { -readonly [K in SettingKey]: ValueOf<(typeof SETTINGS)[K]> };
+
+export const PRESET_NAMES = ['smoke', 'classroom', 'paper'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export interface Preset {
+  name: PresetName;
+  /** One line on what the preset is for. */
+  purpose: string;
+  settings: Settings;
+}
+
+const PRESETS: Record<PresetName, Preset> = {
+  smoke: {
+    name: 'smoke',
+    purpose: 'CI: the smallest sizes that run every code path, in seconds per notebook.',
+    settings: {
+      seed: 1,
+      seeds: 2,
+      languages: ['zh', 'tr'],
+      backend: 'auto',
+      maxPairsPerLanguage: 500,
+      instructionsPerLanguage: 50,
+      modelDim: 32,
+      modelLayers: 1,
+      modelHeads: 2,
+      seqLen: 32,
+      batchSize: 8,
+      pretrainSteps: 20,
+      tuneSteps: 10,
+      evalExamples: 20,
+      bootstrapSamples: 100,
+    },
+  },
+  classroom: {
+    name: 'classroom',
+    purpose: 'Default: every notebook end to end within 45 minutes on a 2-core laptop.',
+    settings: {
+      seed: 1,
+      seeds: 3,
+      languages: [...PAPER_LANGUAGES],
+      backend: 'auto',
+      maxPairsPerLanguage: 20000,
+      instructionsPerLanguage: 1000,
+      modelDim: 128,
+      modelLayers: 4,
+      modelHeads: 4,
+      seqLen: 128,
+      batchSize: 32,
+      pretrainSteps: 1100,
+      tuneSteps: 300,
+      evalExamples: 200,
+      bootstrapSamples: 1000,
+    },
+  },
+  paper: {
+    name: 'paper',
+    purpose: 'GPU and long runs: bigger models, more data, more seeds.',
+    settings: {
+      seed: 1,
+      seeds: 5,
+      languages: [...PAPER_LANGUAGES],
+      backend: 'auto',
+      maxPairsPerLanguage: 1000000,
+      instructionsPerLanguage: 52000,
+      modelDim: 256,
+      modelLayers: 6,
+      modelHeads: 8,
+      seqLen: 256,
+      batchSize: 64,
+      pretrainSteps: 20000,
+      tuneSteps: 3000,
+      evalExamples: 1000,
+      bootstrapSamples: 1000,
+    },
+  },
+};
+
+/** Error for a bad preset name, key or value; `field` names the offending setting. */
+export class SettingsError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/** The names of all presets with their purpose. */
+export function listPresets(): Preset[] {
+  return PRESET_NAMES.map((n) => clonePreset(PRESETS[n]));
+}
+
+function clonePreset(p: Preset): Preset {
+  return { ...p, settings: structuredClone(p.settings) };
+}
+
+function isPresetName(name: string): name is PresetName {
+  return (PRESET_NAMES as readonly string[]).includes(name);
+}
+
+function describe(spec: SettingSpec): string {
+  const range =
+    spec.min !== undefined || spec.max !== undefined ? ` in [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}]` : '';
+  const choices = spec.choices ? ` (one of ${spec.choices.join(', ')})` : '';
+  return `${spec.kind}${range}${choices}`;
+}
+
+/**
+ * Checks one value against its spec; returns it or throws a SettingsError naming `key`
+ * and `source` (where the value came from, e.g. "--set" or "XALIGN_SET").
+ */
+export function checkSetting(key: string, value: unknown, source = 'overrides'): unknown {
+  if (!Object.hasOwn(SETTINGS, key)) {
+    throw new SettingsError(
+      `${source}: unknown setting "${key}"; known settings: ${Object.keys(SETTINGS).join(', ')}`,
+      key,
+    );
+  }
+  const spec: SettingSpec = SETTINGS[key as SettingKey];
+  const fail = (): never => {
+    throw new SettingsError(`${source}: setting "${key}" must be ${describe(spec)}, got ${JSON.stringify(value)}`, key);
+  };
+  switch (spec.kind) {
+    case 'int':
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) fail();
+      if (spec.kind === 'int' && !Number.isInteger(value)) fail();
+      if (spec.min !== undefined && (value as number) < spec.min) fail();
+      if (spec.max !== undefined && (value as number) > spec.max) fail();
+      break;
+    case 'boolean':
+      if (typeof value !== 'boolean') fail();
+      break;
+    case 'string':
+      if (typeof value !== 'string') fail();
+      if (spec.choices && !spec.choices.includes(value as string)) fail();
+      break;
+    case 'string[]':
+      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && v !== '')) fail();
+      if (spec.choices && !(value as string[]).every((v) => spec.choices!.includes(v))) fail();
+      break;
+  }
+  return value;
+}
+
+/** Parses the text of one `key=value` override into the setting's type. */
+export function parseSettingValue(key: string, text: string, source = '--set'): unknown {
+  if (!Object.hasOwn(SETTINGS, key)) checkSetting(key, undefined, source); // throws "unknown setting"
+  const spec: SettingSpec = SETTINGS[key as SettingKey];
+  let value: unknown = text;
+  if (spec.kind === 'int' || spec.kind === 'number') {
+    value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) {
+      throw new SettingsError(`${source}: setting "${key}" must be ${describe(spec)}, got "${text}"`, key);
+    }
+  }
+  else if (spec.kind === 'boolean') value = text === 'true' ? true : text === 'false' ? false : text;
+  else if (spec.kind === 'string[]') value = text.split(/[+\s]+/).filter((s) => s !== '');
+  return checkSetting(key, value, source);
+}
+
+/**
+ * Parses "key=value,key=value" (the XALIGN_SET syntax; lists inside a value use "+",
+ * e.g. `languages=zh+tr`) into typed overrides.
+ */
+export function parseOverrides(text: string, source = 'XALIGN_SET'): Partial<Settings> {
+  const out: Record<string, unknown> = {};
+  for (const part of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new SettingsError(`${source}: expected key=value, got "${part}"`);
+    const key = part.slice(0, eq).trim();
+    out[key] = parseSettingValue(key, part.slice(eq + 1).trim(), source);
+  }
+  return out as Partial<Settings>;
+}
+
+/** Resolved preset: the settings in force and where they came from. */
+export interface ResolvedPreset {
+  name: PresetName;
+  settings: Settings;
+  /** Keys whose value differs from the named preset. */
+  overridden: SettingKey[];
+  /** sha256 of the settings as canonical JSON, first 12 hex digits. */
+  configHash: string;
+}
+
+/**
+ * The preset `name` with `overrides` applied and every value checked.
+ * @param name preset name; defaults to `PRESET` from the environment, else `classroom`.
+ */
+export function resolvePreset(
+  name: string = process.env.PRESET || 'classroom',
+  overrides: Record<string, unknown> = {},
+  source = 'overrides',
+): ResolvedPreset {
+  if (!isPresetName(name)) {
+    throw new SettingsError(`unknown preset "${name}"; expected one of ${PRESET_NAMES.join(', ')}`, 'preset');
+  }
+  const settings = structuredClone(PRESETS[name].settings) as Record<string, unknown>;
+  const overridden: SettingKey[] = [];
+  for (const [key, value] of Object.entries(overrides)) {
+    checkSetting(key, value, source);
+    settings[key] = structuredClone(value);
+    if (JSON.stringify(value) !== JSON.stringify((PRESETS[name].settings as Record<string, unknown>)[key])) {
+      overridden.push(key as SettingKey);
+    }
+  }
+  const canonical = JSON.stringify(Object.keys(settings).sort().map((k) => [k, settings[k]]));
+  const configHash = createHash('sha256').update(canonical).digest('hex').slice(0, 12);
+  return { name, settings: settings as Settings, overridden, configHash };
+}
+
+/**
+ * The preset selected by the environment: `PRESET` (default classroom) with the
+ * overrides in `XALIGN_SET`. This is what notebooks and the CLI use by default.
+ */
+export function presetFromEnv(env: NodeJS.ProcessEnv = process.env): ResolvedPreset {
+  const overrides = env.XALIGN_SET ? parseOverrides(env.XALIGN_SET, 'XALIGN_SET') : {};
+  return resolvePreset(env.PRESET || 'classroom', overrides, 'XALIGN_SET');
+}

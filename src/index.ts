@@ -1,0 +1,12 @@
+/**
+ * xalign: the public entry point of the library (no tslab here; see src/notebook/).
+ */
+
+export * from './backend';
+export * from './config/presets';
+export * from './io/atomic';
+export * from './provenance';
+export * from './random/rng';
+export * from './session';
+export * from './viz/plot';
+export * from './viz/table';

@@ -1,0 +1,162 @@
+/**
+ * `xalign reproduce`: execute notebooks headless, in order, and build the HTML report.
+ *
+ * Each notebook runs in its own kernel through `kernels/runner.py` (nbclient), which
+ * prints progress and writes `out/NAME.ipynb`, `out/NAME.html` and `out/NAME.run.json`.
+ * The notebook itself writes `out/NAME.provenance.json` (preset, backend, seed, commit)
+ * through the session it starts. This module then writes `out/index.html` linking
+ * every page with its status, run time, preset and backend.
+ */
+
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { presetFromEnv } from '../config/presets';
+import { PROJECT_ROOT } from '../provenance';
+import { indexPageHtml, type NotebookResult } from './index-page';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
+
+export interface ReproduceOptions {
+  /** Notebook files to run, in order; default: every `notebooks/*.ipynb`, sorted. */
+  notebooks?: string[];
+  /** Output folder (default `out/`). */
+  outDir?: string;
+  /** Preset name; default `PRESET` from the environment, else classroom. */
+  preset?: string;
+  /** XALIGN_SET-style overrides passed to every notebook. */
+  set?: string;
+  /** Default per-cell time-out in seconds (default 600). */
+  cellTimeout?: number;
+  /** Stop at the first failing notebook instead of running the rest. */
+  failFast?: boolean;
+  /** Where progress lines go (default process.stderr). */
+  log?: (line: string) => void;
+}
+
+export interface ReproduceReport {
+  ok: boolean;
+  outDir: string;
+  index: string;
+  results: NotebookResult[];
+}
+
+/** Raised when Jupyter cannot be found; the message says what to install. */
+export class JupyterMissingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JupyterMissingError';
+  }
+}
+
+/**
+ * The Python that has nbclient and nbconvert: `XALIGN_PYTHON`, else Debian's
+ * `/usr/bin/python3` (the `python3` first on PATH may be another Python), else `python3`.
+ */
+export function findJupyterPython(env: NodeJS.ProcessEnv = process.env): string {
+  const candidates = env.XALIGN_PYTHON ? [env.XALIGN_PYTHON] : ['/usr/bin/python3', 'python3'];
+  for (const py of candidates) {
+    const r = spawnSync(py, ['-c', 'import nbclient, nbconvert, nbformat'], { stdio: 'ignore' });
+    if (r.status === 0) return py;
+  }
+  throw new JupyterMissingError(
+    `no Python with nbclient and nbconvert found (tried ${candidates.join(', ')}). ` +
+      'Run `npm run setup` (Debian/Ubuntu), or `pip install notebook nbclient nbconvert` ' +
+      'and set XALIGN_PYTHON to that python.',
+  );
+}
+
+/** The notebooks `reproduce` runs by default: `notebooks/*.ipynb` in name order. */
+export function defaultNotebooks(root: string = PROJECT_ROOT): string[] {
+  const dir = path.join(root, 'notebooks');
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb') && !f.startsWith('.'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/**
+ * Resolves `--only` names ("00-setup", "00-setup.ipynb" or a path) to notebook files.
+ * @throws Error naming the unknown notebook and listing the known ones.
+ */
+export function selectNotebooks(only: string[], all: string[] = defaultNotebooks()): string[] {
+  return only.map((name) => {
+    if (fs.existsSync(name) && name.endsWith('.ipynb')) return path.resolve(name);
+    const stem = path.basename(name).replace(/\.ipynb$/, '');
+    const hit = all.find((f) => path.basename(f, '.ipynb') === stem);
+    if (!hit) {
+      throw new Error(`no notebook "${name}"; known: ${all.map((f) => path.basename(f, '.ipynb')).join(', ')}`);
+    }
+    return hit;
+  });
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function runOne(python: string, notebook: string, outDir: string, env: NodeJS.ProcessEnv, timeout: number): Promise<number> {
+  const args = [path.join(PROJECT_ROOT, 'kernels', 'runner.py'), notebook, '--out-dir', outDir, '--timeout', String(timeout)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+/** Runs the notebooks and writes the report; never throws for a failing cell. */
+export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceReport> {
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const outDir = path.resolve(options.outDir ?? path.join(PROJECT_ROOT, 'out'));
+  const notebooks = options.notebooks ?? defaultNotebooks();
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env };
+  if (options.preset) baseEnv.PRESET = options.preset;
+  if (options.set !== undefined) baseEnv.XALIGN_SET = options.set;
+  const preset = presetFromEnv(baseEnv); // validates PRESET and XALIGN_SET before any kernel starts
+  baseEnv.PRESET = preset.name;
+  const python = findJupyterPython(baseEnv);
+  baseEnv.JUPYTER_PATH = [PROJECT_ROOT, baseEnv.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
+  fs.mkdirSync(outDir, { recursive: true });
+
+  const results: NotebookResult[] = [];
+  const started = Date.now();
+  for (const [i, nb] of notebooks.entries()) {
+    const stem = path.basename(nb, '.ipynb');
+    const provenanceFile = path.join(outDir, `${stem}.provenance.json`);
+    for (const stale of ['.run.json', '.provenance.json']) fs.rmSync(path.join(outDir, stem + stale), { force: true });
+    log(`== [${i + 1}/${notebooks.length}] ${stem} (preset ${preset.name}) ==`);
+    const env = { ...baseEnv, XALIGN_PROVENANCE_FILE: provenanceFile };
+    const code = await runOne(python, nb, outDir, env, options.cellTimeout ?? 600);
+    const run = readJson<{ status: string; seconds: number; cells: number; error?: { cell?: number; kind: string } | null }>(
+      path.join(outDir, `${stem}.run.json`),
+    );
+    const prov = readJson<{ backend: string; preset: string; seed: number; commit: string }>(provenanceFile);
+    const ok = code === 0 && run?.status === 'ok';
+    results.push({
+      notebook: stem,
+      ok,
+      seconds: run?.seconds ?? null,
+      cells: run?.cells ?? null,
+      failedCell: run?.error?.cell ?? null,
+      failure: ok ? null : run?.error?.kind ?? `runner exited with code ${code}`,
+      preset: prov?.preset ?? preset.name,
+      backend: prov?.backend ?? 'unknown',
+      seed: prov?.seed ?? preset.settings.seed,
+      commit: prov?.commit ?? 'unknown',
+      html: fs.existsSync(path.join(outDir, `${stem}.html`)) ? `${stem}.html` : null,
+    });
+    log(`== ${stem}: ${ok ? 'ok' : 'FAILED'} in ${(run?.seconds ?? 0).toFixed(1)} s ==`);
+    if (!ok && options.failFast) break;
+  }
+  const index = path.join(outDir, 'index.html');
+  const totalSeconds = (Date.now() - started) / 1000;
+  writeFileAtomic(index, indexPageHtml(results, { preset: preset.name, overridden: preset.overridden, totalSeconds }));
+  writeJsonAtomic(path.join(outDir, 'index.json'), { preset: preset.name, totalSeconds, results });
+  const ok = results.length === notebooks.length && results.every((r) => r.ok);
+  log(`report: ${index} (${results.filter((r) => r.ok).length}/${notebooks.length} notebooks ok, ${totalSeconds.toFixed(1)} s)`);
+  return { ok, outDir, index, results };
+}
