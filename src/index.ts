@@ -8,5 +8,6 @@ export * from './io/atomic';
 export * from './provenance';
 export * from './random/rng';
 export * from './session';
+export * from './viz/format';
 export * from './viz/plot';
 export * from './viz/table';

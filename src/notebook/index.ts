@@ -17,6 +17,7 @@ import { provenanceLine } from '../provenance';
 import { createSession, type Session } from '../session';
 import { type Figure, figureHtml, plotlyLoaderHtml, withProvenance } from '../viz/plot';
 import { tableHtml, type TableOptions } from '../viz/table';
+import { escapeHtml, formatDuration } from '../viz/format';
 
 export interface NotebookSession extends Session {
   /** Draws a figure, stamped with this session's provenance. */
@@ -32,13 +33,7 @@ export interface NotebookSession extends Session {
   progress(label: string, total: number): (done: number, note?: string) => void;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
 
-function formatSeconds(s: number): string {
-  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
 
 /** Starts the notebook `name` (its file name without `.ipynb`). */
 export async function startNotebook(name: string): Promise<NotebookSession> {
@@ -65,9 +60,9 @@ export async function startNotebook(name: string): Promise<NotebookSession> {
       return (done: number, note?: string) => {
         const elapsed = (Date.now() - start) / 1000;
         const frac = total > 0 ? Math.min(1, done / total) : 1;
-        const eta = frac > 0 && frac < 1 ? ` · ETA ${formatSeconds((elapsed * (1 - frac)) / frac)}` : '';
+        const eta = frac > 0 && frac < 1 ? ` · ETA ${formatDuration((elapsed * (1 - frac)) / frac)}` : '';
         const bar = '█'.repeat(Math.round(frac * 30)).padEnd(30, '░');
-        display.text(`${label} ${bar} ${done}/${total} · ${formatSeconds(elapsed)}${eta}${note ? ` · ${note}` : ''}`);
+        display.text(`${label} ${bar} ${done}/${total} · ${formatDuration(elapsed)}${eta}${note ? ` · ${note}` : ''}`);
       };
     },
   };

@@ -3,6 +3,8 @@
  * run time, preset, backend, seed and commit, linking the executed notebook's page.
  */
 
+import { escapeHtml, formatDuration } from '../viz/format';
+
 export interface NotebookResult {
   notebook: string;
   ok: boolean;
@@ -26,34 +28,25 @@ export interface IndexPageInfo {
   totalSeconds: number;
 }
 
-function esc(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
-
-function duration(s: number | null): string {
-  if (s === null) return '–';
-  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-
 /** The index page as a complete HTML document. */
 export function indexPageHtml(results: readonly NotebookResult[], info: IndexPageInfo): string {
   const okCount = results.filter((r) => r.ok).length;
   const rows = results
     .map((r) => {
-      const name = r.html ? `<a href="${esc(r.html)}">${esc(r.notebook)}</a>` : esc(r.notebook);
+      const name = r.html ? `<a href="${escapeHtml(r.html)}">${escapeHtml(r.notebook)}</a>` : escapeHtml(r.notebook);
       const status = r.ok
         ? '<span class="ok">ok</span>'
-        : `<span class="failed">failed${r.failedCell !== null ? ` at cell ${r.failedCell}` : ''} (${esc(r.failure ?? '?')})</span>`;
+        : `<span class="failed">failed${r.failedCell !== null ? ` at cell ${r.failedCell}` : ''} (${escapeHtml(r.failure ?? '?')})</span>`;
       return (
         `<tr data-status="${r.ok ? 'ok' : 'failed'}"><td>${name}</td><td>${status}</td>` +
-        `<td class="num">${duration(r.seconds)}</td><td class="num">${r.cells ?? '–'}</td>` +
-        `<td>${esc(r.preset)}</td><td>${esc(r.backend)}</td><td class="num">${r.seed}</td><td><code>${esc(r.commit)}</code></td></tr>`
+        `<td class="num">${formatDuration(r.seconds)}</td><td class="num">${r.cells ?? '–'}</td>` +
+        `<td>${escapeHtml(r.preset)}</td><td>${escapeHtml(r.backend)}</td><td class="num">${r.seed}</td><td><code>${escapeHtml(r.commit)}</code></td></tr>`
       );
     })
     .join('\n');
-  const overridden = info.overridden.length ? ` (overridden: ${esc(info.overridden.join(', '))})` : '';
+  const overridden = info.overridden.length ? ` (overridden: ${escapeHtml(info.overridden.join(', '))})` : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>xalign report (${esc(info.preset)})</title>
+<html lang="en"><head><meta charset="utf-8"><title>xalign report (${escapeHtml(info.preset)})</title>
 <style>
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
 table { border-collapse: collapse; width: 100%; }
@@ -63,8 +56,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 </style></head>
 <body>
 <h1>xalign: reproduction report</h1>
-<p>Preset <b>${esc(info.preset)}</b>${overridden}; ${okCount} of ${results.length} notebooks ran without error in ${duration(info.totalSeconds)}.
-Regenerate with <code>PRESET=${esc(info.preset)} npm run reproduce</code>.</p>
+<p>Preset <b>${escapeHtml(info.preset)}</b>${overridden}; ${okCount} of ${results.length} notebooks ran without error in ${formatDuration(info.totalSeconds)}.
+Regenerate with <code>PRESET=${escapeHtml(info.preset)} npm run reproduce</code>.</p>
 <table>
 <thead><tr><th>notebook</th><th>status</th><th>time</th><th>cells</th><th>preset</th><th>backend</th><th>seed</th><th>commit</th></tr></thead>
 <tbody>

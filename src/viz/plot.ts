@@ -9,6 +9,7 @@
 
 import * as fs from 'node:fs';
 import { type Provenance, provenanceLine } from '../provenance';
+import { escapeHtml } from './format';
 
 /** A plotly trace; kept loose because plotly's own types are vast. */
 export type Trace = Record<string, unknown> & { type?: string; name?: string };
@@ -198,7 +199,7 @@ export function figureHtml(fig: Figure, id = `xalign-fig-${++figureCounter}`): s
 
 /** A complete standalone HTML page showing the given figures (the CLI's --html output). */
 export function figurePageHtml(title: string, figs: readonly Figure[]): string {
-  const esc = title.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  const esc = escapeHtml(title);
   return [
     '<!doctype html>',
     `<html><head><meta charset="utf-8"><title>${esc}</title></head><body>`,

@@ -3,6 +3,7 @@
  */
 
 import type { ColumnTable } from 'arquero';
+import { escapeHtml } from './format';
 
 export interface TableOptions {
   /** Caption shown above the table. */
@@ -13,9 +14,6 @@ export interface TableOptions {
   digits?: number;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
 
 function formatCell(v: unknown, digits: number): string {
   if (v === null || v === undefined) return '';

@@ -37,6 +37,7 @@ Jupyter folders) and prints the URL to open. Stop it with Ctrl-C.`,
     const env = { ...process.env, JUPYTER_PATH: [PROJECT_ROOT, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
     const args = ['-m', 'notebook', '--no-browser', `--ip=${ip}`, `--port=${port}`, '--port-retries=0',
       `--NotebookApp.token=${token}`, `--notebook-dir=${PROJECT_ROOT}`];
+    if (process.getuid?.() === 0) args.push('--allow-root'); // containers and CI run as root
     const url = `http://${ip}:${port}/tree/notebooks?token=${token}`;
     ctx.log(`xalign lab: open ${url}`);
     const child = spawn(python, args, { env, stdio: ['ignore', 'ignore', 'inherit'], cwd: PROJECT_ROOT });
