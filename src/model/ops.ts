@@ -1,0 +1,147 @@
+/**
+ * Building blocks of the laboratory transformer, written for speed on TensorFlow.js's
+ * wasm backend (see README "Speed"):
+ * - the wasm backend hands only untransposed 2-D matmuls to XNNPACK, so `dense` and
+ *   `bmm` carry their own gradients that transpose explicitly first;
+ * - wasm lacks the gradient of `gather` (UnsortedSegmentSum), so embeddings are a
+ *   one-hot matrix times the table, and the one-hot is built as int32 and cast (wasm's
+ *   float one-hot returns wrong bits);
+ * - rotary positions are applied on the [tokens, dModel] layout as x*cos + (x R)*sin
+ *   with a fixed signed permutation R, one 2-D matmul instead of slices per head.
+ * All functions are synchronous tensor math; call them inside `tf.tidy`.
+ */
+
+import { tf } from '../backend';
+
+/** x [n, k] @ w [k, m], with a gradient made of untransposed matmuls. */
+export const dense = tf.customGrad((x, w, save) => {
+  const xt = x as tf.Tensor2D;
+  const wt = w as tf.Tensor2D;
+  (save as tf.GradSaveFunc)([xt, wt]);
+  return {
+    value: tf.matMul(xt, wt),
+    gradFunc: (dy, saved) => {
+      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy as tf.Tensor2D)];
+    },
+  };
+}) as (x: tf.Tensor2D, w: tf.Tensor) => tf.Tensor2D;
+
+/** Batched a [b, n, k] @ b [b, k, m], gradient through explicit transposes. */
+export const bmm = tf.customGrad((a, b, save) => {
+  const at = a as tf.Tensor3D;
+  const bt = b as tf.Tensor3D;
+  (save as tf.GradSaveFunc)([at, bt]);
+  return {
+    value: tf.matMul(at, bt),
+    gradFunc: (dy, saved) => {
+      const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
+      const d = dy as tf.Tensor3D;
+      return [tf.matMul(d, tf.transpose(sb, [0, 2, 1])), tf.matMul(tf.transpose(sa, [0, 2, 1]), d)];
+    },
+  };
+}) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+
+/** One-hot rows of `ids` [n] (int32) as float32 [n, depth]. */
+export function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
+  return tf.cast(tf.oneHot(ids, depth), 'float32') as tf.Tensor2D;
+}
+
+/** RMSNorm (Zhang and Sennrich 2019), LLaMA's normalisation. x [n, d]. */
+export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps: number): tf.Tensor2D {
+  const ms = tf.mean(tf.square(x), -1, true);
+  return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, eps))), weight) as tf.Tensor2D;
+}
+
+/** LayerNorm with gain and bias, GPT-NeoX's normalisation. x [n, d]. */
+export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor2D {
+  const mean = tf.mean(x, -1, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), -1, true);
+  return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, eps))), weight), bias) as tf.Tensor2D;
+}
+
+/** GELU, tanh approximation (Hendrycks and Gimpel 2016). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  const c = Math.sqrt(2 / Math.PI);
+  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), c);
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+}
+
+/** SiLU / swish, the gate of SwiGLU. */
+export function silu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(x, tf.sigmoid(x));
+}
+
+/**
+ * Rotary tables for head size `headDim`, `nHeads` heads, rotating the first `rotDim`
+ * dims of each head (GPT-NeoX "rotate half" layout). Returns cos/sin values for the
+ * given positions, laid out [positions.length, nHeads * headDim] (pass dims: cos 1,
+ * sin 0), and the [d, d] signed permutation R with (x R)[i] = -x[i+h] or x[i-h].
+ */
+export class Rotary {
+  readonly d: number;
+  private readonly invFreq: number[];
+  constructor(
+    readonly nHeads: number,
+    readonly headDim: number,
+    readonly rotDim: number,
+    base: number,
+  ) {
+    this.d = nHeads * headDim;
+    const half = rotDim / 2;
+    this.invFreq = Array.from({ length: half }, (_, i) => 1 / base ** ((2 * i) / rotDim));
+  }
+
+  static forConfig(cfg: { dModel: number; nHeads: number; rotaryFraction: number; ropeBase: number }): Rotary {
+    const hd = cfg.dModel / cfg.nHeads;
+    const rot = Math.max(2, Math.round((hd * cfg.rotaryFraction) / 2) * 2);
+    return new Rotary(cfg.nHeads, hd, rot, cfg.ropeBase);
+  }
+
+  /** cos and sin as Float32Arrays of length positions.length * d. */
+  tables(positions: ArrayLike<number>): { cos: Float32Array; sin: Float32Array } {
+    const { d, headDim, rotDim } = this;
+    const half = rotDim / 2;
+    const cos = new Float32Array(positions.length * d).fill(1);
+    const sin = new Float32Array(positions.length * d);
+    for (let t = 0; t < positions.length; t++) {
+      const pos = positions[t]!;
+      for (let i = 0; i < half; i++) {
+        const angle = pos * this.invFreq[i]!;
+        const c = Math.cos(angle);
+        const s = Math.sin(angle);
+        for (let h = 0; h < this.nHeads; h++) {
+          const o = t * d + h * headDim;
+          cos[o + i] = c;
+          cos[o + i + half] = c;
+          sin[o + i] = s;
+          sin[o + i + half] = s;
+        }
+      }
+    }
+    return { cos, sin };
+  }
+
+  /** The [d, d] matrix R: rotate_half per head, zero on pass-through dims. */
+  permutation(): Float32Array {
+    const { d, headDim, rotDim } = this;
+    const half = rotDim / 2;
+    const r = new Float32Array(d * d);
+    for (let h = 0; h < this.nHeads; h++) {
+      for (let i = 0; i < half; i++) {
+        const a = h * headDim + i;
+        const b = a + half;
+        // out[a] = -x[b]; out[b] = x[a]   (column = output index)
+        r[b * d + a] = -1;
+        r[a * d + b] = 1;
+      }
+    }
+    return r;
+  }
+}
+
+/** x [n, d] rotated: x*cos + (x R)*sin; cos/sin broadcast against [n, d]. */
+export function applyRotary(x: tf.Tensor2D, cos: tf.Tensor2D, sin: tf.Tensor2D, perm: tf.Tensor2D): tf.Tensor2D {
+  return tf.add(tf.mul(x, cos), tf.mul(dense(x, perm), sin)) as tf.Tensor2D;
+}
