@@ -141,7 +141,13 @@ export class Rotary {
   }
 }
 
-/** x [n, d] rotated: x*cos + (x R)*sin; cos/sin broadcast against [n, d]. */
-export function applyRotary(x: tf.Tensor2D, cos: tf.Tensor2D, sin: tf.Tensor2D, perm: tf.Tensor2D): tf.Tensor2D {
-  return tf.add(tf.mul(x, cos), tf.mul(dense(x, perm), sin)) as tf.Tensor2D;
+/**
+ * x [b*t, d] rotated: x*cos + (x R)*sin, with cos/sin [t, d] (shared by all rows) or
+ * [b, t, d] (per-row positions, for decoding).
+ */
+export function applyRotary(x: tf.Tensor2D, cos: tf.Tensor, sin: tf.Tensor, perm: tf.Tensor2D, b: number, t: number): tf.Tensor2D {
+  const d = x.shape[1];
+  const x3 = tf.reshape(x, [b, t, d]);
+  const r3 = tf.reshape(dense(x, perm), [b, t, d]);
+  return tf.reshape(tf.add(tf.mul(x3, cos), tf.mul(r3, sin)), [b * t, d]) as tf.Tensor2D;
 }

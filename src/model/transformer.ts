@@ -44,8 +44,9 @@ export interface ForwardResult {
 interface PassInputs {
   batch: number;
   t: number;
-  cos: tf.Tensor2D;
-  sin: tf.Tensor2D;
+  /** Rotary tables [t, d], or [batch, t, d] for per-row positions. */
+  cos: tf.Tensor;
+  sin: tf.Tensor;
   /** Additive bias broadcast against scores [batch, heads, t, tk] (or [t, tk]). */
   bias: tf.Tensor;
 }
@@ -108,10 +109,9 @@ export class Transformer {
 
   /** Positional/masking inputs for a full causal pass over [batch, t] from position 0. */
   private trainingInputs(batch: number, t: number): PassInputs {
-    const cs = this.cached(`cs${batch}x${t}`, () => {
-      const pos = new Float32Array(batch * t).map((_, i) => i % t);
-      const { cos, sin } = this.rotary.tables(pos);
-      return tf.stack([tf.tensor2d(cos, [batch * t, this.config.dModel]), tf.tensor2d(sin, [batch * t, this.config.dModel])]);
+    const cs = this.cached(`cs${t}`, () => {
+      const { cos, sin } = this.rotary.tables(Float32Array.from({ length: t }, (_, i) => i));
+      return tf.stack([tf.tensor2d(cos, [t, this.config.dModel]), tf.tensor2d(sin, [t, this.config.dModel])]);
     });
     const bias = this.cached(`causal${t}`, () => causalBias(t));
     const [cos, sin] = tf.unstack(cs) as [tf.Tensor2D, tf.Tensor2D];
@@ -138,9 +138,9 @@ export class Transformer {
     let qkv = dense(h, this.p(pre + 'wqkv'));
     if (this.config.family === 'neox') qkv = tf.add(qkv, this.p(pre + 'bqkv'));
     const [q0, k0, v0] = tf.split(qkv, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-    const q = applyRotary(q0, inp.cos, inp.sin, this.perm);
-    const k = applyRotary(k0, inp.cos, inp.sin, this.perm);
     const { batch: b, t } = inp;
+    const q = applyRotary(q0, inp.cos, inp.sin, this.perm, b, t);
+    const k = applyRotary(k0, inp.cos, inp.sin, this.perm, b, t);
     const heads = (x: tf.Tensor2D): tf.Tensor3D =>
       tf.reshape(tf.transpose(tf.reshape(x, [b, t, nHeads, hd]), [0, 2, 1, 3]), [b * nHeads, t, hd]);
     let kh = heads(k);
@@ -259,8 +259,8 @@ export class Transformer {
       const inp: PassInputs = {
         batch: b,
         t,
-        cos: tf.tensor2d(cos, [b * t, this.config.dModel]),
-        sin: tf.tensor2d(sin, [b * t, this.config.dModel]),
+        cos: tf.tensor3d(cos, [b, t, this.config.dModel]),
+        sin: tf.tensor3d(sin, [b, t, this.config.dModel]),
         bias: tf.tensor4d(bias, [b, 1, t, tk]),
       };
       const { logits } = this.pass(tf.reshape(ids, [b * t]) as tf.Tensor1D, inp, cache);
