@@ -13,8 +13,28 @@
 
 import { tf } from '../backend';
 
+/**
+ * Switches for the speed work, so the benchmark can measure what each bought
+ * (`xalign bench train --ablate denseGrad,weightSlices`). Both on by default.
+ */
+export const fastPaths = {
+  /** dense/bmm with explicit-transpose gradients (off: tf.matMul's own gradient). */
+  denseGrad: true,
+  /** q/k/v and gate/up as slices of the fused weight (off: one matmul, then split the activation). */
+  weightSlices: true,
+};
+
 /** x [n, k] @ w [k, m], with a gradient made of untransposed matmuls. */
-export const dense = tf.customGrad((x, w, save) => {
+export function dense(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
+  return fastPaths.denseGrad ? denseCustom(x, w) : tf.matMul(x, w as tf.Tensor2D);
+}
+
+/** Batched a [b, n, k] @ b [b, k, m], gradient through explicit transposes. */
+export function bmm(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  return fastPaths.denseGrad ? bmmCustom(a, b) : tf.matMul(a, b);
+}
+
+const denseCustom = tf.customGrad((x, w, save) => {
   const xt = x as tf.Tensor2D;
   const wt = w as tf.Tensor2D;
   (save as tf.GradSaveFunc)([xt, wt]);
@@ -27,8 +47,7 @@ export const dense = tf.customGrad((x, w, save) => {
   };
 }) as (x: tf.Tensor2D, w: tf.Tensor) => tf.Tensor2D;
 
-/** Batched a [b, n, k] @ b [b, k, m], gradient through explicit transposes. */
-export const bmm = tf.customGrad((a, b, save) => {
+const bmmCustom = tf.customGrad((a, b, save) => {
   const at = a as tf.Tensor3D;
   const bt = b as tf.Tensor3D;
   (save as tf.GradSaveFunc)([at, bt]);
@@ -64,7 +83,7 @@ export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor, ep
 /** GELU, tanh approximation (Hendrycks and Gimpel 2016). */
 export function gelu(x: tf.Tensor): tf.Tensor {
   const c = Math.sqrt(2 / Math.PI);
-  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), c);
+  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.square(x), x), 0.044715)), c);
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
 }
 

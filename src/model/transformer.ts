@@ -11,7 +11,7 @@
 import { tf } from '../backend';
 import type { Rng } from '../random/rng';
 import { type ModelConfig, parameterShapes, validateModelConfig } from './config';
-import { applyRotary, bmm, dense, gelu, layerNorm, oneHotFloat, rmsNorm, Rotary, silu } from './ops';
+import { applyRotary, bmm, dense, fastPaths, gelu, layerNorm, oneHotFloat, rmsNorm, Rotary, silu } from './ops';
 
 /** Per-layer key/value cache for incremental decoding: [batch*heads, T, hd] each. */
 export interface KvCache {
@@ -135,9 +135,19 @@ export class Transformer {
     const { nHeads, dModel: d } = this.config;
     const hd = d / nHeads;
     const pre = `layers.${i}.attn.`;
-    let qkv = dense(h, this.p(pre + 'wqkv'));
-    if (this.config.family === 'neox') qkv = tf.add(qkv, this.p(pre + 'bqkv'));
-    const [q0, k0, v0] = tf.split(qkv, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    // Slicing the small weight instead of the large activation: wasm's SplitV on
+    // [tokens, 3d] and its Concat gradient cost more than three matmuls (README "Speed").
+    const w = this.p(pre + 'wqkv');
+    const bias = this.config.family === 'neox' ? this.p(pre + 'bqkv') : null;
+    const proj = (j: number): tf.Tensor2D => {
+      const y = dense(h, tf.slice(w, [0, j * d], [d, d]));
+      return bias ? (tf.add(y, tf.slice(bias, [j * d], [d])) as tf.Tensor2D) : y;
+    };
+    const fused = (): tf.Tensor2D[] => {
+      const qkv = dense(h, w);
+      return tf.split(bias ? tf.add(qkv, bias) : qkv, 3, 1) as tf.Tensor2D[];
+    };
+    const [q0, k0, v0] = (fastPaths.weightSlices ? [proj(0), proj(1), proj(2)] : fused()) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const { batch: b, t } = inp;
     const q = applyRotary(q0, inp.cos, inp.sin, this.perm, b, t);
     const k = applyRotary(k0, inp.cos, inp.sin, this.perm, b, t);
@@ -170,8 +180,12 @@ export class Transformer {
   private mlp(i: number, h: tf.Tensor2D): tf.Tensor2D {
     const pre = `layers.${i}.mlp.`;
     if (this.config.family === 'llama') {
-      const [gate, up] = tf.split(dense(h, this.p(pre + 'w_gate_up')), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-      return dense(tf.mul(silu(gate), up) as tf.Tensor2D, this.p(pre + 'w_down'));
+      const w = this.p(pre + 'w_gate_up');
+      const f = this.config.dFf;
+      const [gate, up] = fastPaths.weightSlices
+        ? [dense(h, tf.slice(w, [0, 0], [-1, f])), dense(h, tf.slice(w, [0, f], [-1, f]))]
+        : (tf.split(dense(h, w), 2, 1) as tf.Tensor2D[]);
+      return dense(tf.mul(silu(gate!), up!) as tf.Tensor2D, this.p(pre + 'w_down'));
     }
     const a = gelu(tf.add(dense(h, this.p(pre + 'w_in')), this.p(pre + 'b_in'))) as tf.Tensor2D;
     return tf.add(dense(a, this.p(pre + 'w_out')), this.p(pre + 'b_out')) as tf.Tensor2D;

@@ -3,3 +3,4 @@ export * from './data';
 export * from './loss';
 export * from './optim';
 export * from './trainer';
+export * from './run-config';
