@@ -57,7 +57,9 @@ export interface BenchResult {
   gflopPerStep: number;
   backend: Pick<BackendChoice, 'name' | 'reason' | 'flags'>;
   tfjs: EngineFigure;
-  torch?: EngineFigure | { engine: 'pytorch'; skipped: string };
+  torch?: EngineFigure;
+  /** Why PyTorch did not run, when it did not. */
+  torchSkipped?: string;
   /** tfjs tokens/s divided by PyTorch's. */
   ratio?: number;
   /** With `compare`: the same run with fast paths switched off. */
@@ -157,17 +159,17 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
   }
   if (options.torch !== false) {
     const found = findTorchPython(options.python);
-    if (!found.python) result.torch = { engine: 'pytorch', skipped: found.why };
+    if (!found.python) result.torchSkipped = found.why;
     else {
       const script = path.join(__dirname, '..', '..', 'bench', 'torch_train.py');
       const args = [script, '--family', family, '--steps', String(steps), '--warmup', String(warmup), '--batch', String(batch), '--seq', String(seqLen),
         '--threads', String(options.torchThreads ?? 1), '--device', options.torchDevice ?? 'cpu', '--dff', String(cfg.dFf)];
       log(`bench: PyTorch (${found.why}), ${options.torchThreads ?? 1} thread(s), ${options.torchDevice ?? 'cpu'}`);
       const r = spawnSync(found.python, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-      if (r.status !== 0) result.torch = { engine: 'pytorch', skipped: `torch_train.py failed: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}` };
+      if (r.status !== 0) result.torchSkipped = `torch_train.py failed: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`;
       else {
         const t = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; first_loss: number; last_loss: number; detail: string };
-        result.torch = {
+        const torchFigure: EngineFigure = {
           engine: 'pytorch',
           tokensPerSec: tokens / t.seconds,
           gflopsPerSec: (flops * steps) / t.seconds / 1e9,
@@ -176,7 +178,8 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
           lastLoss: t.last_loss,
           detail: t.detail,
         };
-        result.ratio = tfjs.tokensPerSec / result.torch.tokensPerSec;
+        result.torch = torchFigure;
+        result.ratio = tfjs.tokensPerSec / torchFigure.tokensPerSec;
       }
     }
   }
@@ -195,7 +198,7 @@ export function formatBench(r: BenchResult): string {
   for (const v of r.variants ?? []) {
     out.push(`  without ${v.ablated.join(' + ').padEnd(24)} ${v.tokensPerSec.toFixed(0).padStart(8)} tokens/s  ${v.msPerStep.toFixed(1).padStart(8)} ms/step  (fast paths bought x${(r.tfjs.tokensPerSec / v.tokensPerSec).toFixed(2)})`);
   }
-  if (r.torch && 'skipped' in r.torch) out.push(`pytorch        skipped: ${r.torch.skipped}`);
-  else if (r.torch) out.push(line(r.torch), `ratio tfjs/pytorch: ${r.ratio!.toFixed(3)}`);
+  if (r.torchSkipped) out.push(`pytorch        skipped: ${r.torchSkipped}`);
+  if (r.torch) out.push(line(r.torch), `ratio tfjs/pytorch: ${r.ratio!.toFixed(3)}`);
   return out.join('\n');
 }

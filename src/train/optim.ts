@@ -98,7 +98,8 @@ export class AdamW {
  * clipping); returns the norm before clipping as a scalar tensor (caller disposes).
  */
 export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): tf.Scalar {
-  const norm = tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+  // pairwise adds, not addN: webgpu's AddN binds one buffer per input and fails past 8
+  const norm = tf.tidy(() => tf.sqrt([...grads.values()].map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar);
   if (maxNorm > 0) {
     const scale = tf.tidy(() => tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6))));
     for (const [name, g] of grads) {
