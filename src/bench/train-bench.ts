@@ -110,7 +110,7 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
     const data = randomExamples(batch * 4, seqLen + 1, cfg.vocabSize, rng.fork('data'));
     const tc = trainConfig({ objective: 'lm', batching: 'pack', steps: warmup + steps, batchSize: batch, seqLen, lr: 1e-3 });
     log(`bench: ${family} d ${cfg.dModel}, ${cfg.nLayers} layers, batch ${batch} x ${seqLen}, ${steps} timed steps after ${warmup} warm-up, backend ${choice.name}${ablate.length ? `, without ${ablate.join(', ')}` : ''}`);
-    let t0 = 0;
+    let t0 = performance.now();
     const losses: number[] = [];
     try {
       await train({
