@@ -22,6 +22,8 @@ export const fastPaths = {
   denseGrad: true,
   /** q/k/v and gate/up as slices of the fused weight (off: one matmul, then split the activation). */
   weightSlices: true,
+  /** On wasm, attention's batched matmuls as depthwise convolutions (XNNPACK) instead of BatchMatMul's scalar loop. */
+  depthwiseBmm: true,
 };
 
 /** x [n, k] @ w [k, m], with a gradient made of untransposed matmuls. */
@@ -31,8 +33,38 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
 
 /** Batched a [b, n, k] @ b [b, k, m], gradient through explicit transposes. */
 export function bmm(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  if (fastPaths.depthwiseBmm && tf.getBackend() === 'wasm') return bmmDepthwiseGrad(a, b);
   return fastPaths.denseGrad ? bmmCustom(a, b) : tf.matMul(a, b);
 }
+
+/**
+ * a [c, r, k] @ b [c, k, m] as one depthwise convolution: channel j of the input
+ * image [1, r, k, c] is a[j], and its m filters of size 1 x k are the columns of b[j];
+ * the "valid" output [1, r, 1, c*m] holds every product. wasm runs depthwise
+ * convolutions in XNNPACK, about 3x faster than its BatchMatMul loop (README "Speed").
+ */
+function bmmDepthwise(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const [c, r, k] = a.shape;
+  const m = b.shape[2];
+  const image = tf.reshape(tf.transpose(a, [1, 2, 0]), [1, r, k, c]) as tf.Tensor4D;
+  const filter = tf.reshape(tf.transpose(b, [1, 0, 2]), [1, k, c, m]) as tf.Tensor4D;
+  const out = tf.depthwiseConv2d(image, filter, 1, 'valid');
+  return tf.transpose(tf.reshape(out, [r, c, m]), [1, 0, 2]) as tf.Tensor3D;
+}
+
+const bmmDepthwiseGrad = tf.customGrad((a, b, save) => {
+  const at = a as tf.Tensor3D;
+  const bt = b as tf.Tensor3D;
+  (save as tf.GradSaveFunc)([at, bt]);
+  return {
+    value: bmmDepthwise(at, bt),
+    gradFunc: (dy, saved) => {
+      const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
+      const d = dy as tf.Tensor3D;
+      return [bmmDepthwise(d, tf.transpose(sb, [0, 2, 1])), bmmDepthwise(tf.transpose(sa, [0, 2, 1]), d)];
+    },
+  };
+}) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
 
 const denseCustom = tf.customGrad((x, w, save) => {
   const xt = x as tf.Tensor2D;

@@ -6,8 +6,10 @@ import { before, test } from 'node:test';
 import { selectBackend, tf } from '../../src/backend';
 import {
   BpeTokenizer,
+  bmm,
   ByteTokenizer,
   decodeSafetensors,
+  dense,
   encodeInstruction,
   encodeSafetensors,
   generate,
@@ -155,4 +157,32 @@ test('checkpoints round-trip and name what does not match', async () => {
   m.dispose();
   model.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('wasm fast paths (explicit-transpose gradients, depthwise batched matmul) match plain matMul gradients', async () => {
+  await selectBackend('wasm');
+  try {
+    const rng = new Rng(4);
+    const a = tf.tensor3d(Array.from({ length: 3 * 4 * 5 }, () => rng.normal()), [3, 4, 5]);
+    const b = tf.tensor3d(Array.from({ length: 3 * 5 * 2 }, () => rng.normal()), [3, 5, 2]);
+    const x = tf.tensor2d(Array.from({ length: 6 * 5 }, () => rng.normal()), [6, 5]);
+    const w = tf.tensor2d(Array.from({ length: 5 * 3 }, () => rng.normal()), [5, 3]);
+    const close = (p: tf.Tensor, q: tf.Tensor, what: string) => {
+      const d = tf.tidy(() => tf.max(tf.abs(tf.sub(p, q))).dataSync()[0]!);
+      assert.ok(d < 1e-4, `${what} differs by ${d}`);
+    };
+    const f = (u: tf.Tensor3D, v: tf.Tensor3D) => tf.sum(tf.mul(bmm(u, v), tf.range(0, 8).reshape([1, 4, 2])));
+    const g = (u: tf.Tensor3D, v: tf.Tensor3D) => tf.sum(tf.mul(tf.matMul(u, v), tf.range(0, 8).reshape([1, 4, 2])));
+    close(bmm(a, b), tf.matMul(a, b), 'bmm');
+    const [ga, gb] = tf.grads(f as (...t: tf.Tensor[]) => tf.Tensor)([a, b]);
+    const [ha, hb] = tf.grads(g as (...t: tf.Tensor[]) => tf.Tensor)([a, b]);
+    close(ga!, ha!, 'd bmm / da');
+    close(gb!, hb!, 'd bmm / db');
+    const [gx, gw] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(dense(p as tf.Tensor2D, q))))([x, w]);
+    const [hx, hw] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D))))([x, w]);
+    close(gx!, hx!, 'd dense / dx');
+    close(gw!, hw!, 'd dense / dw');
+  } finally {
+    await selectBackend('cpu');
+  }
 });
