@@ -10,12 +10,14 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type BackendChoice, selectBackend } from '../backend';
+import { type BackendChoice, selectBackend, tf } from '../backend';
 import { type ModelConfig, modelConfig, parameterCount, trainFlopsPerStep } from '../model/config';
 import { fastPaths } from '../model/ops';
 import { Transformer } from '../model/transformer';
 import { Rng } from '../random/rng';
-import { type Example, train, trainConfig } from '../train';
+import { type Example, makeBatches, train, trainConfig } from '../train';
+import { batchLossSum } from '../train/loss';
+import { AdamW, clipByGlobalNorm } from '../train/optim';
 
 export interface BenchOptions {
   family?: 'llama' | 'neox';
@@ -149,14 +151,7 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
     backend: { name: choice.name, reason: choice.reason, flags: choice.flags },
     tfjs,
   };
-  if (options.compare) {
-    const keys = Object.keys(fastPaths);
-    result.variants = [];
-    for (const ablated of [...keys.map((k) => [k]), keys]) {
-      const f = await runTfjs(ablated);
-      result.variants.push({ ablated, tokensPerSec: f.tokensPerSec, msPerStep: f.msPerStep });
-    }
-  }
+  if (options.compare) result.variants = await compareFastPaths(cfg, batch, seqLen, Math.max(3, steps), log);
   if (options.torch !== false) {
     const found = findTorchPython(options.python);
     if (!found.python) result.torchSkipped = found.why;
@@ -195,10 +190,59 @@ export function formatBench(r: BenchResult): string {
     `backend: ${r.backend.name} (${r.backend.reason})`,
     line(r.tfjs),
   ];
+  const all = r.variants?.find((v) => v.ablated.length === 0);
+  if (r.variants) out.push('fast paths, interleaved step by step (median ms/step; x = what the path buys):');
   for (const v of r.variants ?? []) {
-    out.push(`  without ${v.ablated.join(' + ').padEnd(24)} ${v.tokensPerSec.toFixed(0).padStart(8)} tokens/s  ${v.msPerStep.toFixed(1).padStart(8)} ms/step  (fast paths bought x${(r.tfjs.tokensPerSec / v.tokensPerSec).toFixed(2)})`);
+    const label = v.ablated.length ? `without ${v.ablated.join(' + ')}` : 'all fast paths on';
+    const gain = v.ablated.length ? `  x${(v.msPerStep / all!.msPerStep).toFixed(2)}` : '';
+    out.push(`  ${label.padEnd(52)} ${v.tokensPerSec.toFixed(0).padStart(8)} tokens/s  ${v.msPerStep.toFixed(1).padStart(8)} ms/step${gain}`);
   }
   if (r.torchSkipped) out.push(`pytorch        skipped: ${r.torchSkipped}`);
   if (r.torch) out.push(line(r.torch), `ratio tfjs/pytorch: ${r.ratio!.toFixed(3)}`);
   return out.join('\n');
+}
+
+/**
+ * What each fast path buys: one model per variant (all on; each path off alone; all
+ * off), trained step by step in turn, round after round, so that a change in the load
+ * of a shared machine hits every variant alike. Returns the median step time of each.
+ */
+async function compareFastPaths(cfg: ModelConfig, batch: number, seqLen: number, rounds: number, log: (l: string) => void) {
+  const keys = Object.keys(fastPaths) as (keyof typeof fastPaths)[];
+  const saved = { ...fastPaths };
+  const variants: string[][] = [[], ...keys.map((k) => [k]), keys];
+  const rng = new Rng(1);
+  const data = randomExamples(batch, seqLen + 1, cfg.vocabSize, rng.fork('data'));
+  const [b] = makeBatches(data, data.map((_, i) => i), { objective: 'lm', batching: 'pack', batchSize: batch, seqLen, padToken: 0 });
+  const runs = variants.map((ablated) => {
+    const model = new Transformer(cfg, new Rng(1).fork('init'));
+    return { ablated, model, opt: new AdamW(model.params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0 }), ms: [] as number[] };
+  });
+  try {
+    for (let r = 0; r <= rounds; r++) {
+      for (const run of runs) {
+        for (const k of keys) fastPaths[k] = !run.ablated.includes(k);
+        const t0 = performance.now();
+        const vars = run.model.variables();
+        const { value, grads } = tf.variableGrads(() => tf.div(batchLossSum(run.model, b!), b!.lossTokens) as tf.Scalar, vars);
+        await value.data();
+        value.dispose();
+        const g = new Map([...run.model.params.keys()].map((n, i) => [n, grads[vars[i]!.name]!] as [string, tf.Tensor]));
+        clipByGlobalNorm(g, 1).dispose();
+        run.opt.apply(g, 1e-3);
+        for (const t of g.values()) t.dispose();
+        await run.model.p('embed').data();
+        if (r > 0) run.ms.push(performance.now() - t0); // round 0 warms up
+      }
+      log(`  compare round ${r}/${rounds}`);
+    }
+  } finally {
+    Object.assign(fastPaths, saved);
+    for (const run of runs) {
+      run.opt.dispose();
+      run.model.dispose();
+    }
+  }
+  const median = (x: number[]) => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)]!;
+  return runs.map((run) => ({ ablated: run.ablated, msPerStep: median(run.ms), tokensPerSec: (batch * seqLen * 1000) / median(run.ms) }));
 }

@@ -28,7 +28,7 @@ export const fastPaths = {
 
 /** x [n, k] @ w [k, m], with a gradient made of untransposed matmuls. */
 export function dense(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
-  return fastPaths.denseGrad ? denseCustom(x, w) : tf.matMul(x, w as tf.Tensor2D);
+  return fastPaths.denseGrad ? denseCustom(x, w as tf.Tensor2D) : tf.matMul(x, w as tf.Tensor2D);
 }
 
 /** Batched a [b, n, k] @ b [b, k, m], gradient through explicit transposes. */
@@ -52,46 +52,30 @@ function bmmDepthwise(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   return tf.transpose(tf.reshape(out, [r, c, m]), [1, 0, 2]) as tf.Tensor3D;
 }
 
-const bmmDepthwiseGrad = tf.customGrad((a, b, save) => {
-  const at = a as tf.Tensor3D;
-  const bt = b as tf.Tensor3D;
-  (save as tf.GradSaveFunc)([at, bt]);
-  return {
-    value: bmmDepthwise(at, bt),
-    gradFunc: (dy, saved) => {
-      const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
-      const d = dy as tf.Tensor3D;
-      return [bmmDepthwise(d, tf.transpose(sb, [0, 2, 1])), bmmDepthwise(tf.transpose(sa, [0, 2, 1]), d)];
-    },
-  };
-}) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+const bmmDepthwiseGrad = explicitGrad<tf.Tensor3D>(bmmDepthwise, flip3);
 
-const denseCustom = tf.customGrad((x, w, save) => {
-  const xt = x as tf.Tensor2D;
-  const wt = w as tf.Tensor2D;
-  (save as tf.GradSaveFunc)([xt, wt]);
-  return {
-    value: tf.matMul(xt, wt),
-    gradFunc: (dy, saved) => {
-      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy as tf.Tensor2D)];
-    },
-  };
-}) as (x: tf.Tensor2D, w: tf.Tensor) => tf.Tensor2D;
+/**
+ * `product(a, b)` with the gradient dA = product(dY, flip(b)), dB = product(flip(a), dY),
+ * where `flip` transposes the last two axes explicitly (no transposed-matmul flags).
+ */
+function explicitGrad<T extends tf.Tensor>(product: (a: T, b: T) => T, flip: (t: T) => T): (a: T, b: T) => T {
+  return tf.customGrad((a, b, save) => {
+    (save as tf.GradSaveFunc)([a as T, b as T]);
+    return {
+      value: product(a as T, b as T),
+      gradFunc: (dy, saved) => {
+        const [sa, sb] = saved as [T, T];
+        return [product(dy as T, flip(sb)), product(flip(sa), dy as T)];
+      },
+    };
+  }) as (a: T, b: T) => T;
+}
 
-const bmmCustom = tf.customGrad((a, b, save) => {
-  const at = a as tf.Tensor3D;
-  const bt = b as tf.Tensor3D;
-  (save as tf.GradSaveFunc)([at, bt]);
-  return {
-    value: tf.matMul(at, bt),
-    gradFunc: (dy, saved) => {
-      const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
-      const d = dy as tf.Tensor3D;
-      return [tf.matMul(d, tf.transpose(sb, [0, 2, 1])), tf.matMul(tf.transpose(sa, [0, 2, 1]), d)];
-    },
-  };
-}) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+const denseCustom = explicitGrad<tf.Tensor2D>((a, b) => tf.matMul(a, b), (t) => tf.transpose(t));
+function flip3(t: tf.Tensor3D): tf.Tensor3D {
+  return tf.transpose(t, [0, 2, 1]);
+}
+const bmmCustom = explicitGrad<tf.Tensor3D>((a, b) => tf.matMul(a, b), flip3);
 
 /** One-hot rows of `ids` [n] (int32) as float32 [n, depth]. */
 export function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
