@@ -24,7 +24,38 @@ export const fastPaths = {
   weightSlices: true,
   /** On wasm, attention's batched matmuls as depthwise convolutions (XNNPACK) instead of BatchMatMul's scalar loop. */
   depthwiseBmm: true,
+  /** No gradient work for constant operands (the rotary permutation, the one-hot ids). */
+  constOperands: true,
 };
+
+/**
+ * x @ c for a constant c [k, m]: the gradient is only dx = dy @ cT (cT = c transposed,
+ * given), skipping the matmul and transpose a gradient for c would cost.
+ */
+export function constMatmul(c: tf.Tensor2D, cT: tf.Tensor2D): (x: tf.Tensor2D) => tf.Tensor2D {
+  const f = tf.customGrad((x) => ({
+    value: tf.matMul(x as tf.Tensor2D, c),
+    gradFunc: (dy) => tf.matMul(dy as tf.Tensor2D, cT),
+  })) as (x: tf.Tensor2D) => tf.Tensor2D;
+  return (x) => (fastPaths.constOperands ? f(x) : dense(x, c));
+}
+
+const embedCustom = tf.customGrad((oneHot, table, save) => {
+  (save as tf.GradSaveFunc)([oneHot as tf.Tensor2D]);
+  return {
+    value: tf.matMul(oneHot as tf.Tensor2D, table as tf.Tensor2D),
+    gradFunc: (dy, saved) => {
+      const [oh] = saved as [tf.Tensor2D];
+      return [tf.zerosLike(oh), tf.matMul(tf.transpose(oh), dy as tf.Tensor2D)];
+    },
+  };
+}) as (oneHot: tf.Tensor2D, table: tf.Tensor2D) => tf.Tensor2D;
+
+/** Embedding rows of `table` [V, d] for `ids` [n]: one-hot [n, V] @ table (wasm lacks gather's gradient). */
+export function embed(ids: tf.Tensor1D, table: tf.Tensor): tf.Tensor2D {
+  const oneHot = oneHotFloat(ids, table.shape[0]!);
+  return fastPaths.constOperands ? embedCustom(oneHot, table as tf.Tensor2D) : dense(oneHot, table);
+}
 
 /** x [n, k] @ w [k, m], with a gradient made of untransposed matmuls. */
 export function dense(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
@@ -177,12 +208,12 @@ export class Rotary {
 }
 
 /**
- * x [b*t, d] rotated: x*cos + (x R)*sin, with cos/sin [t, d] (shared by all rows) or
+ * x [b*t, d] rotated: x*cos + rotate(x)*sin (rotate = x R), with cos/sin [t, d] (shared by all rows) or
  * [b, t, d] (per-row positions, for decoding).
  */
-export function applyRotary(x: tf.Tensor2D, cos: tf.Tensor, sin: tf.Tensor, perm: tf.Tensor2D, b: number, t: number): tf.Tensor2D {
+export function applyRotary(x: tf.Tensor2D, cos: tf.Tensor, sin: tf.Tensor, rotate: (x: tf.Tensor2D) => tf.Tensor2D, b: number, t: number): tf.Tensor2D {
   const d = x.shape[1];
   const x3 = tf.reshape(x, [b, t, d]);
-  const r3 = tf.reshape(dense(x, perm), [b, t, d]);
+  const r3 = tf.reshape(rotate(x), [b, t, d]);
   return tf.reshape(tf.add(tf.mul(x3, cos), tf.mul(r3, sin)), [b * t, d]) as tf.Tensor2D;
 }

@@ -11,7 +11,7 @@
 import { tf } from '../backend';
 import type { Rng } from '../random/rng';
 import { type ModelConfig, parameterShapes, validateModelConfig } from './config';
-import { applyRotary, bmm, dense, fastPaths, gelu, layerNorm, oneHotFloat, rmsNorm, Rotary, silu } from './ops';
+import { applyRotary, bmm, constMatmul, dense, embed, fastPaths, gelu, layerNorm, rmsNorm, Rotary, silu } from './ops';
 
 /** Per-layer key/value cache for incremental decoding: [batch*heads, T, hd] each. */
 export interface KvCache {
@@ -56,6 +56,9 @@ export class Transformer {
   readonly params = new Map<string, tf.Variable>();
   readonly rotary: Rotary;
   private readonly perm: tf.Tensor2D;
+  private readonly permT: tf.Tensor2D;
+  /** x -> x R, the rotary permutation (a constant: no gradient for R). */
+  private readonly rotate: (x: tf.Tensor2D) => tf.Tensor2D;
   private readonly constCache = new Map<string, tf.Tensor>();
 
   /** Builds a model with weights drawn from `rng` (normal, std initStd; output projections scaled by 1/sqrt(2L)). */
@@ -64,6 +67,8 @@ export class Transformer {
     this.config = { ...config };
     this.rotary = Rotary.forConfig(config);
     this.perm = tf.keep(tf.tensor2d(this.rotary.permutation(), [config.dModel, config.dModel]));
+    this.permT = tf.keep(tf.transpose(this.perm));
+    this.rotate = constMatmul(this.perm, this.permT);
     const outScale = 1 / Math.sqrt(2 * config.nLayers);
     for (const [name, shape] of parameterShapes(config)) {
       const size = shape.reduce((a, b) => a * b, 1);
@@ -119,8 +124,8 @@ export class Transformer {
   }
 
   /** Embedding lookup: one-hot [n, V] @ table. */
-  private embed(ids: tf.Tensor1D): tf.Tensor2D {
-    return dense(oneHotFloat(ids, this.config.vocabSize), this.p('embed'));
+  private embedIds(ids: tf.Tensor1D): tf.Tensor2D {
+    return embed(ids, this.p('embed'));
   }
 
   private norm(prefix: string, x: tf.Tensor2D): tf.Tensor2D {
@@ -149,8 +154,8 @@ export class Transformer {
     };
     const [q0, k0, v0] = (fastPaths.weightSlices ? [proj(0), proj(1), proj(2)] : fused()) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const { batch: b, t } = inp;
-    const q = applyRotary(q0, inp.cos, inp.sin, this.perm, b, t);
-    const k = applyRotary(k0, inp.cos, inp.sin, this.perm, b, t);
+    const q = applyRotary(q0, inp.cos, inp.sin, this.rotate, b, t);
+    const k = applyRotary(k0, inp.cos, inp.sin, this.rotate, b, t);
     const heads = (x: tf.Tensor2D): tf.Tensor3D =>
       tf.reshape(tf.transpose(tf.reshape(x, [b, t, nHeads, hd]), [0, 2, 1, 3]), [b * nHeads, t, hd]);
     let kh = heads(k);
@@ -193,7 +198,7 @@ export class Transformer {
 
   /** The blocks and head on flat ids [n]; returns logits [n, V] and optional hidden states [n, d]. */
   private pass(ids: tf.Tensor1D, inp: PassInputs, cache?: KvCache, keepHidden = false): { logits: tf.Tensor2D; hidden: tf.Tensor2D[] } {
-    let x = this.embed(ids);
+    let x = this.embedIds(ids);
     const hidden: tf.Tensor2D[] = keepHidden ? [x] : [];
     for (let i = 0; i < this.config.nLayers; i++) {
       const pre = `layers.${i}.`;
@@ -306,6 +311,7 @@ export class Transformer {
     for (const v of this.params.values()) v.dispose();
     for (const t of this.constCache.values()) t.dispose();
     this.perm.dispose();
+    this.permT.dispose();
     this.params.clear();
     this.constCache.clear();
   }

@@ -159,3 +159,19 @@ test('a run killed mid-way resumes from its checkpoint to the same losses at the
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('training on wasm with every fast path gives the cpu backend\'s losses', async () => {
+  const run = async (backend: string) => {
+    await selectBackend(backend);
+    const out: number[][] = [];
+    for (const family of ['llama', 'neox'] as const) {
+      const model = toyModel(family);
+      out.push((await train({ model, train: toyExamples(40, 9), config: { ...toyTrainConfig(4), checkpointEvery: 0 }, padToken: 0 })).losses);
+      model.dispose();
+    }
+    return out;
+  };
+  const wasm = await run('wasm');
+  const cpu = await run('cpu');
+  wasm.flat().forEach((l, i) => assert.ok(Math.abs(l - cpu.flat()[i]!) < 1e-3, `step ${i}: wasm ${l} vs cpu ${cpu.flat()[i]}`));
+});
