@@ -108,6 +108,16 @@ export type TrainEvent =
   | { type: 'resume'; step: number; dir: string }
   | { type: 'early-stop'; step: number; best: number };
 
+/**
+ * One line for a step event: loss, learning rate, tokens/s and ETA. The CLI prints it
+ * after a progress bar; a notebook passes it as the note of `nb.progress`:
+ * `const bar = nb.progress('training', steps); train({..., onEvent: (e) => e.type === 'step' && bar(e.step, describeStep(e))})`.
+ */
+export function describeStep(e: Extract<TrainEvent, { type: 'step' }>): string {
+  const eta = e.etaSec < 60 ? `${e.etaSec.toFixed(1)} s` : `${Math.floor(e.etaSec / 60)} min ${Math.round(e.etaSec % 60)} s`;
+  return `step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} ${e.tokensPerSec.toFixed(0)} tok/s ETA ${eta}`;
+}
+
 export interface TrainResult {
   steps: number;
   /** Training loss per step (index = step - 1), including steps before a resume. */

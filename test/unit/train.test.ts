@@ -175,3 +175,15 @@ test('training on wasm with every fast path gives the cpu backend\'s losses', as
   const cpu = await run('cpu');
   wasm.flat().forEach((l, i) => assert.ok(Math.abs(l - cpu.flat()[i]!) < 1e-3, `step ${i}: wasm ${l} vs cpu ${cpu.flat()[i]}`));
 });
+
+test('determinism: the same seeds give identical losses; another data seed gives others', async () => {
+  const run = async (seed: number) => {
+    const model = toyModel();
+    const r = await train({ model, train: toyExamples(40, 9), config: { ...toyTrainConfig(3), checkpointEvery: 0, seed }, padToken: 0 });
+    model.dispose();
+    return r.losses;
+  };
+  const a = await run(4);
+  assert.deepEqual(await run(4), a);
+  assert.notDeepEqual(await run(5), a);
+});

@@ -14,7 +14,8 @@ Where a Python with torch exists (XALIGN_PYTHON, else /usr/bin/python3) the same
 trains in PyTorch in the same run (bench/torch_train.py, --torch-threads, default 1,
 the threads tfjs-wasm uses in Node) and the ratio is printed. --compare also times the
 model with each speed fast path switched off (what each bought); --ablate switches
-fast paths off for the main run (keys: denseGrad, weightSlices).`,
+fast paths off for the main run (keys: denseGrad, weightSlices,
+depthwiseBmm, constOperands).`,
   options: {
     steps: { type: 'string' },
     warmup: { type: 'string' },

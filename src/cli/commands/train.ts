@@ -1,13 +1,12 @@
-import { formatDuration } from '../../viz/format';
 import { runTrainingFile } from '../../train/run-config';
-import type { TrainEvent } from '../../train/trainer';
+import { describeStep, type TrainEvent } from '../../train/trainer';
 import { type Command, UsageError } from '../command';
 
 /** A one-line progress bar for stderr. */
 export function progressLine(e: Extract<TrainEvent, { type: 'step' }>): string {
   const width = 24;
   const filled = Math.round((width * e.step) / e.totalSteps);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} ${e.tokensPerSec.toFixed(0)} tok/s ETA ${formatDuration(e.etaSec)}`;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${describeStep(e)}`;
 }
 
 export const command: Command = {
