@@ -52,8 +52,20 @@ export function chrfWords(sent: string): string[] {
 
 function charNgrams(line: string, maxOrder: number, whitespace: boolean): Map<string, number>[] {
   const s = whitespace ? line : pySplit(line).join('');
-  const cps = codePoints(s);
   const out: Map<string, number>[] = [];
+  if (!/[\ud800-\udfff]/.test(s)) {
+    // One code unit per code point: slice the string directly (the common, fast case).
+    for (let n = 1; n <= maxOrder; n++) {
+      const m = new Map<string, number>();
+      for (let i = 0; i + n <= s.length; i++) {
+        const k = s.substring(i, i + n);
+        m.set(k, (m.get(k) ?? 0) + 1);
+      }
+      out.push(m);
+    }
+    return out;
+  }
+  const cps = codePoints(s);
   for (let n = 1; n <= maxOrder; n++) {
     const m = new Map<string, number>();
     for (let i = 0; i + n <= cps.length; i++) {
