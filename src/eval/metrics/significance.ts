@@ -113,64 +113,67 @@ function sumAll(flat: Float64Array, n: number, width: number): Float64Array {
   return sum;
 }
 
+type TestOptions = SignificanceOptions & { metric?: string };
+type Rows = readonly (readonly number[])[];
+/** A paired test on per-segment statistics of baseline A and system B; `score` maps summed statistics to the corpus score. */
+export type StatsTest = (statsA: Rows, statsB: Rows, score: Score, opts?: TestOptions) => SignificanceResult;
+
+/** What both tests start from: flattened statistics, the real scores and the generator. */
+function prepare(statsA: Rows, statsB: Rows, score: Score, opts: TestOptions) {
+  checkPaired(statsA, statsB);
+  const seed = opts.rng?.seed ?? opts.seed ?? 12345;
+  const rng = opts.rng ?? new Rng(seed);
+  const n = statsA.length;
+  const width = statsA[0]!.length;
+  const fa = flatten(statsA, width);
+  const fb = flatten(statsB, width);
+  return { seed, rng, n, width, fa, fb, scoreA: score(sumAll(fa, n, width)), scoreB: score(sumAll(fb, n, width)) };
+}
+
+function result(
+  test: SignificanceResult['test'],
+  p: ReturnType<typeof prepare>,
+  opts: TestOptions,
+  samples: number,
+  count: number,
+  bsA: number[],
+  bsB: number[],
+): SignificanceResult {
+  return {
+    test,
+    metric: opts.metric ?? '',
+    samples,
+    seed: p.seed,
+    a: estimateCi(bsA, p.scoreA),
+    b: estimateCi(bsB, p.scoreB),
+    delta: p.scoreB - p.scoreA,
+    pValue: (count + 1) / (samples + 1),
+    ciSamples: bsA.length,
+  };
+}
+
 /**
  * Paired bootstrap resampling on per-segment statistics of baseline A and system B;
  * `score` maps summed statistics to the corpus score.
  */
-export function pairedBootstrapStats(
-  statsA: readonly (readonly number[])[],
-  statsB: readonly (readonly number[])[],
-  score: Score,
-  opts: SignificanceOptions & { metric?: string } = {},
-): SignificanceResult {
-  checkPaired(statsA, statsB);
+export const pairedBootstrapStats: StatsTest = (statsA, statsB, score, opts = {}) => {
+  const p = prepare(statsA, statsB, score, opts);
   const samples = opts.samples ?? 1000;
-  const seed = opts.rng?.seed ?? opts.seed ?? 12345;
-  const rng = opts.rng ?? new Rng(seed);
-  const n = statsA.length;
-  const width = statsA[0]!.length;
-  const fa = flatten(statsA, width);
-  const fb = flatten(statsB, width);
-  const scoreA = score(sumAll(fa, n, width));
-  const scoreB = score(sumAll(fb, n, width));
-  const [bsA, bsB] = bootstrapScores([fa, fb], n, width, score, samples, rng) as [number[], number[]];
+  const [bsA, bsB] = bootstrapScores([p.fa, p.fb], p.n, p.width, score, samples, p.rng) as [number[], number[]];
   const diffs = bsA.map((x, i) => Math.abs(bsB[i]! - x));
-  const meanDiff = diffs.reduce((p, q) => p + q, 0) / diffs.length;
-  const real = Math.abs(scoreB - scoreA);
+  const meanDiff = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+  const real = Math.abs(p.scoreB - p.scoreA);
   let c = 0;
   for (const d of diffs) if (d - meanDiff > real) c++;
-  return {
-    test: 'paired-bootstrap',
-    metric: opts.metric ?? '',
-    samples,
-    seed,
-    a: estimateCi(bsA, scoreA),
-    b: estimateCi(bsB, scoreB),
-    delta: scoreB - scoreA,
-    pValue: (c + 1) / (samples + 1),
-    ciSamples: samples,
-  };
-}
+  return result('paired-bootstrap', p, opts, samples, c, bsA, bsB);
+};
 
 /** Approximate randomisation on per-segment statistics of baseline A and system B. */
-export function approximateRandomizationStats(
-  statsA: readonly (readonly number[])[],
-  statsB: readonly (readonly number[])[],
-  score: Score,
-  opts: SignificanceOptions & { metric?: string } = {},
-): SignificanceResult {
-  checkPaired(statsA, statsB);
+export const approximateRandomizationStats: StatsTest = (statsA, statsB, score, opts = {}) => {
+  const p = prepare(statsA, statsB, score, opts);
+  const { n, width, fa, fb, rng } = p;
   const samples = opts.samples ?? 10000;
-  const ciSamples = opts.ciSamples ?? 1000;
-  const seed = opts.rng?.seed ?? opts.seed ?? 12345;
-  const rng = opts.rng ?? new Rng(seed);
-  const n = statsA.length;
-  const width = statsA[0]!.length;
-  const fa = flatten(statsA, width);
-  const fb = flatten(statsB, width);
-  const scoreA = score(sumAll(fa, n, width));
-  const scoreB = score(sumAll(fb, n, width));
-  const real = Math.abs(scoreB - scoreA);
+  const real = Math.abs(p.scoreB - p.scoreA);
   const sa = new Float64Array(width);
   const sb = new Float64Array(width);
   let c = 0;
@@ -190,19 +193,10 @@ export function approximateRandomizationStats(
     }
     if (Math.abs(score(sa) - score(sb)) > real) c++;
   }
+  const ciSamples = opts.ciSamples ?? 1000;
   const [bsA, bsB] = bootstrapScores([fa, fb], n, width, score, ciSamples, rng.fork('confidence')) as [number[], number[]];
-  return {
-    test: 'approximate-randomization',
-    metric: opts.metric ?? '',
-    samples,
-    seed,
-    a: estimateCi(bsA, scoreA),
-    b: estimateCi(bsB, scoreB),
-    delta: scoreB - scoreA,
-    pValue: (c + 1) / (samples + 1),
-    ciSamples,
-  };
-}
+  return result('approximate-randomization', p, opts, samples, c, bsA, bsB);
+};
 
 export type SignificanceTest = 'bootstrap' | 'ar';
 
