@@ -4,6 +4,7 @@
 
 export * from './backend';
 export * from './config/presets';
+export * from './eval/metrics';
 export * from './io/atomic';
 export * from './provenance';
 export * from './random/rng';

@@ -26,6 +26,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'check or strip outputs of the committed notebooks',
     load: () => require('./commands/notebooks').command,
   },
+  score: {
+    summary: 'score hypotheses: bleu, chrf, chrf++, rouge, em, contains (as sacrebleu, rouge-score, MLQA)',
+    load: () => require('./commands/score').command,
+  },
+  significance: {
+    summary: 'paired bootstrap / approximate randomisation between two systems, with 95% CIs',
+    load: () => require('./commands/significance').command,
+  },
 };
 
 function mainHelp(): string {
