@@ -15,6 +15,7 @@
 import * as path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/io/atomic';
 import { Rng } from '../../src/random/rng';
+import { TABLE1_MAX } from '../../src/allocation';
 import { fitLawsByLanguage } from '../../src/scaling';
 
 /** Assumed laws (illustrative): similarity gamma, steepness beta, score at 100k pairs. */
@@ -25,15 +26,6 @@ const ASSUMED: Record<string, { gamma: number; beta: number; at100k: number }> =
   tr: { gamma: 0.45, beta: 0.27, at100k: 78 },
   vi: { gamma: 0.62, beta: 0.19, at100k: 84 },
   zh: { gamma: 0.58, beta: 0.18, at100k: 82 },
-};
-/** Table 1 of the paper: WikiMatrix + News-Commentary pairs per language. */
-const TABLE1_MAX: Record<string, number> = {
-  ar: 999_800 + 97_400,
-  el: 620_800,
-  hi: 231_500 + 2_800,
-  tr: 477_700,
-  vi: 1_073_800,
-  zh: 786_500 + 126_000,
 };
 const SIZES = [1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000];
 
