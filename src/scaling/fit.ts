@@ -390,3 +390,30 @@ export function fitLawsByLanguage(points: readonly ScalingPoint[], options: FitO
   }
   return fits;
 }
+
+/**
+ * The data a fitted law needs to reach `target`, with the range given by the fit's
+ * confidence band: `x` where the fitted curve reaches the target, `lo` where the upper
+ * edge of the band does (optimistic) and `hi` where the lower edge does (pessimistic;
+ * Infinity if it never does below 1e15 pairs). Notebook 03's extrapolation.
+ */
+export function dataForTarget(fit: LawFit, target: number, gamma = fit.gamma): { x: number; lo: number; hi: number } {
+  if (!(target < 100)) throw new RangeError(`target score must be below 100, got ${target}`);
+  const solve = (f: (x: number) => number): number => {
+    let lo = Math.log(1e-3);
+    let hi = Math.log(1e15);
+    if (f(Math.exp(hi)) < target) return Infinity;
+    if (f(Math.exp(lo)) >= target) return Math.exp(lo);
+    for (let i = 0; i < 200 && hi - lo > 1e-12; i++) {
+      const mid = 0.5 * (lo + hi);
+      if (f(Math.exp(mid)) >= target) hi = mid;
+      else lo = mid;
+    }
+    return Math.exp(hi);
+  };
+  return {
+    x: solve((x) => fit.predict(x, gamma)),
+    lo: solve((x) => fit.band(x, { gamma }).hi),
+    hi: solve((x) => fit.band(x, { gamma }).lo),
+  };
+}

@@ -4,3 +4,4 @@ export * from './fit';
 export * from './formulations';
 export * from './points-csv';
 export * from './student-t';
+export * from './figures';
