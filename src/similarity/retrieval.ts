@@ -36,14 +36,14 @@ export interface SimilarityResult {
   ranks: number[];
 }
 
-export interface Matrix {
+export interface RepresentationMatrix {
   rows: number;
   cols: number;
   /** Row-major values. */
   data: ArrayLike<number>;
 }
 
-function normalisedRows(m: Matrix, name: string): Float64Array {
+function normalisedRows(m: RepresentationMatrix, name: string): Float64Array {
   const out = new Float64Array(m.rows * m.cols);
   for (let i = 0; i < m.rows; i++) {
     let norm = 0;
@@ -63,7 +63,7 @@ function normalisedRows(m: Matrix, name: string): Float64Array {
  * gamma, top-1 and MRR of retrieving F's rows with E's rows (see the module comment).
  * `names` label the matrices in errors (e.g. the file names).
  */
-export function retrievalSimilarity(english: Matrix, other: Matrix, names: [string, string] = ['english', 'other']): SimilarityResult {
+export function retrievalSimilarity(english: RepresentationMatrix, other: RepresentationMatrix, names: [string, string] = ['english', 'other']): SimilarityResult {
   if (english.rows !== other.rows || english.cols !== other.cols) {
     throw new RangeError(
       `${names[0]} is ${english.rows} x ${english.cols} but ${names[1]} is ${other.rows} x ${other.cols}; ` +
@@ -101,8 +101,8 @@ export function retrievalSimilarity(english: Matrix, other: Matrix, names: [stri
   };
 }
 
-/** Turns a 2-D `.npy` array into a {@link Matrix}; `file` names it in errors. */
-export function matrixFromNpy(a: { shape: number[]; data: Float64Array }, file: string): Matrix {
+/** Turns a 2-D `.npy` array into a {@link RepresentationMatrix}; `file` names it in errors. */
+export function matrixFromNpy(a: { shape: number[]; data: Float64Array }, file: string): RepresentationMatrix {
   if (a.shape.length !== 2) {
     throw new RangeError(`${file}: expected a 2-D array (sentences x dimensions), got shape (${a.shape.join(', ')})`);
   }
