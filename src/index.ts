@@ -12,3 +12,6 @@ export * from './session';
 export * from './viz/format';
 export * from './viz/plot';
 export * from './viz/table';
+export * from './scaling';
+export * from './similarity';
+export * from './allocation';

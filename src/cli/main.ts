@@ -34,6 +34,15 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'paired bootstrap / approximate randomisation between two systems, with 95% CIs',
     load: () => require('./commands/significance').command,
   },
+  fit: { summary: 'fit the scaling law per language to measured points (CSV)', load: () => require('./commands/fit').command },
+  similarity: {
+    summary: 'language similarity gamma from two .npy representation matrices',
+    load: () => require('./commands/similarity').command,
+  },
+  allocate: {
+    summary: 'share a budget of translation pairs between languages',
+    load: () => require('./commands/allocate').command,
+  },
 };
 
 function mainHelp(): string {
