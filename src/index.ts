@@ -11,3 +11,4 @@ export * from './session';
 export * from './viz/format';
 export * from './viz/plot';
 export * from './viz/table';
+export * from './data';

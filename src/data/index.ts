@@ -1,0 +1,10 @@
+/** The data layer (notebook 01; Sections 3.1, 3.3 and 4.1 of the paper). */
+export * from './errors';
+export * from './lines';
+export * from './parallel';
+export * from './records';
+export * from './flores';
+export * from './summary';
+export * from './spec';
+export * from './registry';
+export * from './mixture';
