@@ -26,6 +26,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'check or strip outputs of the committed notebooks',
     load: () => require('./commands/notebooks').command,
   },
+  data: { summary: 'build the offline corpus; stats, summaries, specs, mixtures', load: () => require('./commands/data').command },
 };
 
 function mainHelp(): string {
