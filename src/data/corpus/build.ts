@@ -29,7 +29,7 @@ import { aptAvailable, downloadPackages, extractPackage, type PackageInfo } from
 import { CORPUS_LANGUAGES, helpPairs, moPairs, udhrPairs } from './sources';
 
 /** Bump when cleaning or splitting changes, so that cached corpora are rebuilt. */
-export const CORPUS_BUILD_VERSION = 1;
+export const CORPUS_BUILD_VERSION = 3;
 export const CORPUS_TARGETS = ['ar', 'el', 'hi', 'tr', 'vi', 'zh'] as const;
 export const DESKTOP_PACKAGES = [
   'vlc-l10n',
@@ -127,7 +127,7 @@ function rawPairs(
   const codes = CORPUS_LANGUAGES[lang]!;
   let pairs: Pair[] = [];
   if (source === 'libreoffice-l10n') {
-    pairs = moPairs(path.join(infos[0]!.dir, 'usr', 'lib', 'libreoffice', 'program', 'resource'), [codes.libreoffice]);
+    pairs = moPairs(path.join(infos[0]!.dir, 'usr', 'lib', 'libreoffice', 'program', 'resource'), [codes.resource]);
   } else if (source === 'libreoffice-help') {
     const en = infos.find((i) => i.name === 'libreoffice-help-en-us')!;
     const xx = infos.find((i) => i.name !== 'libreoffice-help-en-us')!;

@@ -75,11 +75,14 @@ export function normaliseSegment(s: string): string {
   let t = s;
   if (/[<&]/.test(t)) t = htmlText(t);
   t = t.replace(/%PRODUCTNAME/g, 'LibreOffice').replace(/%PRODUCTVERSION/g, '');
-  t = t.replace(PRINTF, ' ').replace(/%%/g, '%');
+  t = t.replace(/%%/g, '\uE000').replace(PRINTF, ' ').replace(/\uE000/g, '%');
   t = t.replace(/[(（]\s*[_&~]?[A-Za-z0-9]\s*[)）]/g, (m) => (/[_&~]/.test(m) ? '' : m)); // (_O) after CJK labels
   t = t.replace(/(^|[^\p{L}\p{N}_])[_~&](?=[\p{L}\p{N}])/gu, '$1');
   t = t.replace(/&&/g, '&');
   t = t.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
+  t = t.replace(/\s+/g, ' ');
+  // Gaps left where markup or placeholders were: "“ ”", "( )", "press F2 ." and "「 打开 」".
+  t = t.replace(/(["“'‘「『(（])\s*([”"'’」』)）])/g, '').replace(/([“‘「『(（]) /g, '$1').replace(/ ([”’」』)）.,;:!?…。，、：；！？])/g, '$1');
   t = t.replace(/\s+/g, ' ').trim();
   return t.normalize('NFC');
 }

@@ -20,20 +20,22 @@ export interface LanguageCodes {
   udhr: string;
   /** Debian package suffix (libreoffice-l10n-SUFFIX). */
   debian: string;
-  /** LibreOffice resource and help folder name. */
+  /** LibreOffice help folder name. */
   libreoffice: string;
+  /** LibreOffice resource (.mo) folder name. */
+  resource: string;
   /** gettext locale folder name(s) under /usr/share/locale. */
   locale: string[];
 }
 
 export const CORPUS_LANGUAGES: Record<string, LanguageCodes> = {
-  en: { udhr: 'eng', debian: 'en-us', libreoffice: 'en-US', locale: [] },
-  ar: { udhr: 'arb', debian: 'ar', libreoffice: 'ar', locale: ['ar'] },
-  el: { udhr: 'ell_monotonic', debian: 'el', libreoffice: 'el', locale: ['el'] },
-  hi: { udhr: 'hin', debian: 'hi', libreoffice: 'hi', locale: ['hi'] },
-  tr: { udhr: 'tur', debian: 'tr', libreoffice: 'tr', locale: ['tr'] },
-  vi: { udhr: 'vie', debian: 'vi', libreoffice: 'vi', locale: ['vi'] },
-  zh: { udhr: 'cmn_hans', debian: 'zh-cn', libreoffice: 'zh-CN', locale: ['zh_CN'] },
+  en: { udhr: 'eng', debian: 'en-us', libreoffice: 'en-US', resource: 'en_US', locale: [] },
+  ar: { udhr: 'arb', debian: 'ar', libreoffice: 'ar', resource: 'ar', locale: ['ar'] },
+  el: { udhr: 'ell_monotonic', debian: 'el', libreoffice: 'el', resource: 'el', locale: ['el'] },
+  hi: { udhr: 'hin', debian: 'hi', libreoffice: 'hi', resource: 'hi', locale: ['hi'] },
+  tr: { udhr: 'tur', debian: 'tr', libreoffice: 'tr', resource: 'tr', locale: ['tr'] },
+  vi: { udhr: 'vie', debian: 'vi', libreoffice: 'vi', resource: 'vi', locale: ['vi'] },
+  zh: { udhr: 'cmn_hans', debian: 'zh-cn', libreoffice: 'zh-CN', resource: 'zh_CN', locale: ['zh_CN'] },
 };
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
