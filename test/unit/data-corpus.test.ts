@@ -133,3 +133,13 @@ test('without apt the build writes the UDHR sets, says how to use OPUS, and is i
   assert.equal(again.built, m.built);
   assert.ok(lines.some((l) => /up to date/.test(l)));
 });
+
+test('tokenizer fertility: LLaMA spends more tokens per character on Chinese than on English', () => {
+  const { tokenizerFertility } = require('../../src/data/fertility') as typeof import('../../src/data/fertility');
+  const en = tokenizerFertility(['All human beings are born free and equal in dignity and rights.']);
+  const zh = tokenizerFertility(['人人生而自由，在尊严和权利上一律平等。']);
+  assert.ok(en.tokensPerChar < 0.4, String(en.tokensPerChar));
+  assert.ok(zh.tokensPerChar > en.tokensPerChar * 2, String(zh.tokensPerChar));
+  assert.equal(en.bytesPerChar, 1);
+  assert.equal(zh.bytesPerChar, 3);
+});
