@@ -10,8 +10,9 @@
  *     data/cache/corpus/manifest.json   packages (name, version, sha256, licence),
  *                                       counts before/after each filter, splits, timing
  *
- * Incremental: downloaded .deb files, extracted trees and the raw pairs of each package
- * are cached under data/cache/ and reused while the package's sha256 is unchanged; when
+ * Incremental: downloaded .deb files and the raw pairs of each package are cached under
+ * data/cache/ and reused while the package's sha256 is unchanged (packages are unpacked
+ * only when their pairs are not cached, and the unpacked trees removed afterwards); when
  * nothing changed the build only says so. Where apt is missing the UDHR sets are still
  * built, and the message explains how to use OPUS files instead. Serves notebook 01 and
  * every later notebook that trains on real pairs.
@@ -25,7 +26,7 @@ import { Rng } from '../../random/rng';
 import { type Pair, writeParallel } from '../parallel';
 import { corpusDir, dataRoot } from '../registry';
 import { cleanPairs, type FilterCount, type LanguageIdentifier, loadFastTextIdentifier, nearDuplicateKey } from './clean';
-import { aptAvailable, downloadPackages, extractPackage, type PackageInfo } from './debian';
+import { aptAvailable, describePackage, downloadPackages, ensureExtracted, type PackageInfo } from './debian';
 import { CORPUS_LANGUAGES, helpPairs, moPairs, udhrPairs } from './sources';
 
 /** Bump when cleaning or splitting changes, so that cached corpora are rebuilt. */
@@ -81,6 +82,8 @@ export interface BuildOptions {
   /** Rebuild even if nothing changed. */
   force?: boolean;
   seed?: number;
+  /** Keep the unpacked packages in data/cache/extract/ (default: removed after the build). */
+  keepExtracted?: boolean;
   log?: (line: string) => void;
 }
 
@@ -124,6 +127,7 @@ function rawPairs(
   const file = path.join(cache, 'raw', `${source}.${lang}.${key}.json`);
   const hit = readJson<Pair[]>(file);
   if (hit) return hit;
+  for (const i of infos) ensureExtracted(i, path.join(cache, 'debs'));
   const codes = CORPUS_LANGUAGES[lang]!;
   let pairs: Pair[] = [];
   if (source === 'libreoffice-l10n') {
@@ -174,7 +178,7 @@ export async function buildCorpus(options: BuildOptions = {}): Promise<CorpusMan
   }
   const infos = new Map<string, PackageInfo>();
   wanted.forEach((name, i) => {
-    const info = useApt ? extractPackage(name, path.join(cache, 'debs'), path.join(cache, 'extract')) : undefined;
+    const info = useApt ? describePackage(name, path.join(cache, 'debs'), path.join(cache, 'extract')) : undefined;
     if (info) {
       infos.set(name, info);
       log(`[${i + 1}/${wanted.length}] ${name} ${info.version}`);
@@ -258,6 +262,8 @@ export async function buildCorpus(options: BuildOptions = {}): Promise<CorpusMan
     notes,
   };
   writeJsonAtomic(manifestFile, manifest);
+  // The unpacked trees (about 370 MB) are only needed until their pairs are cached.
+  if (!options.keepExtracted) fs.rmSync(path.join(cache, 'extract'), { recursive: true, force: true });
   for (const n of notes) log(`note: ${n}`);
   return manifest;
 }

@@ -1,7 +1,7 @@
 /**
  * Fetching Debian packages offline-friendly: `apt-get download` into a cache folder and
- * `dpkg -x` into a per-package folder, each step skipped when its result is already
- * there (incremental). Records each package's name, version, sha256 and licence for the
+ * `dpkg -x` into a per-package folder (only when its pairs are not cached yet), each
+ * step skipped when its result is already there (incremental). Records each package's name, version, sha256 and licence for the
  * corpus manifest. Serves `xalign data build`.
  */
 
@@ -71,39 +71,40 @@ const KNOWN_LICENCES: [RegExp, string][] = [
   [/^iso-codes$/, 'LGPL-2.1+'],
 ];
 
-/** The licence of the main `Files: *` stanza of the package's copyright file, or a known default. */
-export function packageLicence(dir: string, name: string): string {
-  const f = path.join(dir, 'usr', 'share', 'doc', name, 'copyright');
-  if (fs.existsSync(f)) {
-    const text = fs.readFileSync(f, 'utf8');
-    const stanza = /^Files:\s*\*\s*$[\s\S]*?^License:\s*(.+)$/m.exec(text);
-    if (stanza) return stanza[1]!.trim();
-  }
-  return KNOWN_LICENCES.find(([re]) => re.test(name))?.[1] ?? 'see /usr/share/doc/' + name + '/copyright';
+/** The licence of the main `Files: *` stanza of a copyright file's text, or a known default. */
+export function licenceOf(copyright: string | undefined, name: string): string {
+  const stanza = copyright ? /^Files:\s*\*\s*$[\s\S]*?^License:\s*(.+)$/m.exec(copyright) : null;
+  if (stanza) return stanza[1]!.trim();
+  return KNOWN_LICENCES.find(([re]) => re.test(name))?.[1] ?? `see /usr/share/doc/${name}/copyright`;
 }
 
-/** Extracts a downloaded package (if not extracted at this sha256 yet) and describes it. */
-export function extractPackage(name: string, debDir: string, extractDir: string): PackageInfo | undefined {
+/** Describes a downloaded package (version, sha256, licence) without unpacking it. */
+export function describePackage(name: string, debDir: string, extractDir: string): PackageInfo | undefined {
   const deb = findDeb(debDir, name);
   if (!deb) return undefined;
-  const sha256 = sha256File(deb);
-  const dir = path.join(extractDir, name);
-  const marker = path.join(dir, '.xalign-sha256');
-  if (!(fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === sha256)) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    const r = spawnSync('dpkg', ['-x', deb, dir], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`dpkg -x ${deb} failed: ${r.stderr.trim()}`);
-    fs.writeFileSync(marker, sha256);
-  }
   const v = spawnSync('dpkg-deb', ['-f', deb, 'Version'], { encoding: 'utf8' });
+  const c = spawnSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xOf - "./usr/share/doc/$2/copyright"', 'sh', deb, name], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   return {
     name,
     version: v.status === 0 ? v.stdout.trim() : 'unknown',
-    sha256,
+    sha256: sha256File(deb),
     bytes: fs.statSync(deb).size,
-    licence: packageLicence(dir, name),
+    licence: licenceOf(c.status === 0 ? c.stdout : undefined, name),
     deb: path.basename(deb),
-    dir,
+    dir: path.join(extractDir, name),
   };
+}
+
+/** Unpacks a described package with `dpkg -x` into `info.dir`, unless already there at this sha256. */
+export function ensureExtracted(info: PackageInfo, debDir: string): void {
+  const marker = path.join(info.dir, '.xalign-sha256');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === info.sha256) return;
+  fs.rmSync(info.dir, { recursive: true, force: true });
+  fs.mkdirSync(info.dir, { recursive: true });
+  const r = spawnSync('dpkg', ['-x', path.join(debDir, info.deb), info.dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`dpkg -x ${info.deb} failed: ${r.stderr.trim()}`);
+  fs.writeFileSync(marker, info.sha256);
 }
