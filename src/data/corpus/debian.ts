@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeJsonAtomic } from '../../io/atomic';
 
 export interface PackageInfo {
   name: string;
@@ -78,24 +79,39 @@ export function licenceOf(copyright: string | undefined, name: string): string {
   return KNOWN_LICENCES.find(([re]) => re.test(name))?.[1] ?? `see /usr/share/doc/${name}/copyright`;
 }
 
-/** Describes a downloaded package (version, sha256, licence) without unpacking it. */
+/**
+ * Describes a downloaded package (version, sha256, licence) without unpacking it; the
+ * description is cached next to the .deb by sha256, since reading the licence means
+ * decompressing the package.
+ */
 export function describePackage(name: string, debDir: string, extractDir: string): PackageInfo | undefined {
   const deb = findDeb(debDir, name);
   if (!deb) return undefined;
+  const sha256 = sha256File(deb);
+  const cacheFile = path.join(debDir, `.${name}.${sha256.slice(0, 16)}.json`);
+  if (fs.existsSync(cacheFile)) {
+    try {
+      return { ...(JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as PackageInfo), dir: path.join(extractDir, name) };
+    } catch {
+      // rebuild the description below
+    }
+  }
   const v = spawnSync('dpkg-deb', ['-f', deb, 'Version'], { encoding: 'utf8' });
   const c = spawnSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xOf - "./usr/share/doc/$2/copyright"', 'sh', deb, name], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
-  return {
+  const info: PackageInfo = {
     name,
     version: v.status === 0 ? v.stdout.trim() : 'unknown',
-    sha256: sha256File(deb),
+    sha256,
     bytes: fs.statSync(deb).size,
     licence: licenceOf(c.status === 0 ? c.stdout : undefined, name),
     deb: path.basename(deb),
     dir: path.join(extractDir, name),
   };
+  writeJsonAtomic(cacheFile, info);
+  return info;
 }
 
 /** Unpacks a described package with `dpkg -x` into `info.dir`, unless already there at this sha256. */
