@@ -80,9 +80,8 @@ export function licenceOf(copyright: string | undefined, name: string): string {
 }
 
 /**
- * Describes a downloaded package (version, sha256, licence) without unpacking it; the
- * description is cached next to the .deb by sha256, since reading the licence means
- * decompressing the package.
+ * Describes a downloaded package (version, sha256, licence). The description is cached
+ * next to the .deb by sha256; the first time, the package is unpacked to read its licence.
  */
 export function describePackage(name: string, debDir: string, extractDir: string): PackageInfo | undefined {
   const deb = findDeb(debDir, name);
@@ -96,20 +95,22 @@ export function describePackage(name: string, debDir: string, extractDir: string
       // rebuild the description below
     }
   }
+  // First sight of this package: unpack it (its pairs are not cached either) and read
+  // the version and the licence of its copyright file.
+  const dir = path.join(extractDir, name);
   const v = spawnSync('dpkg-deb', ['-f', deb, 'Version'], { encoding: 'utf8' });
-  const c = spawnSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xOf - "./usr/share/doc/$2/copyright"', 'sh', deb, name], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
   const info: PackageInfo = {
     name,
     version: v.status === 0 ? v.stdout.trim() : 'unknown',
     sha256,
     bytes: fs.statSync(deb).size,
-    licence: licenceOf(c.status === 0 ? c.stdout : undefined, name),
+    licence: '',
     deb: path.basename(deb),
-    dir: path.join(extractDir, name),
+    dir,
   };
+  ensureExtracted(info, debDir);
+  const copyright = path.join(dir, 'usr', 'share', 'doc', name, 'copyright');
+  info.licence = licenceOf(fs.existsSync(copyright) ? fs.readFileSync(copyright, 'utf8') : undefined, name);
   writeJsonAtomic(cacheFile, info);
   return info;
 }
