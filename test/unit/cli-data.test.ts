@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { writeParallel } from '../../src/data/parallel';
+import { writeAlpaca } from '../../src/data/records';
 
 const BIN = path.resolve(__dirname, '../../bin/xalign.cjs');
 
@@ -43,4 +44,24 @@ test('data: stats without a corpus says how to build it; summarise streams a pai
   assert.equal(mismatch.code, 1);
   assert.match(mismatch.stderr, /WikiMatrix\.en-zh\.en has 2 lines, .*WikiMatrix\.en-zh\.zh has 1/);
   assert.equal(xalign(['data', 'frobnicate'], env).code, 2);
+});
+
+test('data mix: translation pairs from the built corpus plus instruction records from a spec', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-cli-mix-'));
+  const env = { XALIGN_DATA_DIR: root };
+  writeParallel(path.join(root, 'cache', 'corpus', 'en-zh', 'train'), 'en', 'zh', [
+    { src: 'Open', tgt: '打开' },
+    { src: 'Close', tgt: '关闭' },
+    { src: 'Save', tgt: '保存' },
+  ]);
+  writeAlpaca(path.join(root, 'alpaca', 'alpaca_en.json'), [{ instruction: 'Say hi.', input: '', output: 'Hi.' }]);
+  writeAlpaca(path.join(root, 'alpaca', 'alpaca_zh.json'), [{ instruction: '问好。', input: '', output: '你好。' }]);
+  const out = path.join(root, 'mix');
+  const r = xalign(['data', 'mix', '--lang', 'zh', '--pairs', '2', '--instructions', 'alpaca_en+alpaca_zh', '--per-lang', '1', '--out', out, '--name', 'm', '--json'], env);
+  assert.equal(r.code, 0, r.stderr);
+  const recs = JSON.parse(fs.readFileSync(path.join(out, 'm.json'), 'utf8')) as { id: string; instruction: string }[];
+  assert.equal(recs.length, 4);
+  assert.equal(recs.find((x) => x.id === 'translation_en-zh_0')!.instruction, 'Translate the following sentences from English to Chinese.');
+  const man = JSON.parse(fs.readFileSync(path.join(out, 'm.manifest.json'), 'utf8'));
+  assert.deepEqual(man.instructions, { en: { asked: 1, used: 1 }, zh: { asked: 1, used: 1 } });
 });

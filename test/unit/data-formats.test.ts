@@ -157,3 +157,17 @@ test('summary counts pairs, tokens and scripts', () => {
   assert.deepEqual(Object.keys(s.tgtScripts), ['Greek']);
   assert.equal(countTokens('  x  y '), 2);
 });
+
+test('a 1M-line pair streams through the summary (WikiMatrix size), counting every pair', () => {
+  const d = tmp();
+  const n = 1_000_000;
+  const en = Buffer.from('a b\n'.repeat(n));
+  const zh = Buffer.from('甲\n'.repeat(n));
+  fs.writeFileSync(path.join(d, 'big.en'), en);
+  fs.writeFileSync(path.join(d, 'big.zh'), zh);
+  const s = summariseParallel(path.join(d, 'big.en'), path.join(d, 'big.zh'));
+  assert.equal(s.pairs, n);
+  assert.equal(s.src.tokens, 2 * n);
+  assert.equal(s.bytes, en.length + zh.length);
+  fs.rmSync(d, { recursive: true, force: true });
+});

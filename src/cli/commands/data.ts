@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { buildCorpus } from '../../data/corpus/build';
 import { corpusStats } from '../../data/corpus/stats';
 import { buildMixture, recordsFromSpec, writeMixture } from '../../data/mixture';
-import { writeAlpaca } from '../../data/records';
-import { dataRoot, localRegistry } from '../../data/registry';
+import { type AlpacaRecord, writeAlpaca } from '../../data/records';
+import { applySlice, dataRoot, loadInstructions, localRegistry, resolveDatasetSpec } from '../../data/registry';
 import { summariseParallel } from '../../data/summary';
 import { type Command, UsageError } from '../command';
 
@@ -18,8 +18,10 @@ subcommands:
                               stream a line-aligned pair of files and summarise it
   spec SPEC --out FILE        write the records of a dataset specification as Alpaca JSON,
                               e.g. 'alpaca_en+translation_xalign_en-zh[0:1000]'
-  mix --lang zh,tr --pairs N [--out DIR] [--name NAME] [--seed S]
-                              a translation mixture (first N train pairs per language) as Alpaca JSON
+  mix --lang zh,tr --pairs N [--instructions SPEC --per-lang M] [--out DIR] [--name NAME] [--seed S]
+                              a mixture as Alpaca JSON + manifest: the first N train pairs per
+                              language as translation instructions, plus M instruction records
+                              per language from SPEC (e.g. alpaca_en+alpaca_zh)
 
 environment: XALIGN_DATA_DIR (default ./data)`;
 
@@ -36,6 +38,8 @@ export const command: Command = {
     name: { type: 'string' },
     pairs: { type: 'string' },
     seed: { type: 'string' },
+    instructions: { type: 'string' },
+    'per-lang': { type: 'string' },
   },
   async run(ctx) {
     const [sub, ...args] = ctx.positionals;
@@ -97,17 +101,30 @@ export const command: Command = {
       case 'mix': {
         if (!langs || typeof ctx.flags.pairs !== 'string') throw new UsageError(`data mix needs --lang and --pairs\n\n${USAGE}`);
         const n = Number(ctx.flags.pairs);
+        if (!Number.isInteger(n) || n < 0) throw new UsageError(`--pairs must be a whole number, got ${ctx.flags.pairs}`);
         const reg = localRegistry();
-        const translation = Object.fromEntries(langs.map((l) => [l, recordsFromSpec(`translation_xalign_en-${l}[0:${n}]`, reg).map((r) => ({ src: r.input, tgt: r.output }))]));
+        const translation = Object.fromEntries(
+          langs.map((l) => [l, recordsFromSpec(`translation_xalign_en-${l}[0:${n}]`, reg).map((r) => ({ src: r.input, tgt: r.output }))]),
+        );
+        const instructions: Record<string, AlpacaRecord[]> = {};
+        const sources: Record<string, string> = Object.fromEntries(langs.map((l) => [`translation en-${l}`, `translation_xalign_en-${l}[0:${n}]`]));
+        if (typeof ctx.flags.instructions === 'string') {
+          for (const item of resolveDatasetSpec(ctx.flags.instructions, reg)) {
+            if (item.dataset.kind !== 'instruction') throw new UsageError(`--instructions: ${item.dataset.name} is not an instruction dataset`);
+            (instructions[item.dataset.lang] ??= []).push(...applySlice(loadInstructions(item.dataset), item));
+            sources[`instructions ${item.dataset.lang}`] = item.dataset.name;
+          }
+        }
+        const perLang = Number(ctx.flags['per-lang'] ?? 0);
         const mix = buildMixture({
           languages: langs,
           translation,
-          instructions: {},
+          instructions,
           translationSizes: n,
-          instructionSizes: {},
+          instructionSizes: Object.fromEntries(Object.keys(instructions).map((l) => [l, perLang])),
           seed: Number(ctx.flags.seed ?? 1),
           onShort: 'cap',
-          sources: Object.fromEntries(langs.map((l) => [l, `translation_xalign_en-${l}[0:${n}]`])),
+          sources,
         });
         const dir = typeof ctx.flags.out === 'string' ? ctx.flags.out : path.join('out', 'data');
         const file = writeMixture(dir, typeof ctx.flags.name === 'string' ? ctx.flags.name : `mix_${langs.join('-')}_${n}`, mix);

@@ -184,7 +184,13 @@ export async function buildCorpus(options: BuildOptions = {}): Promise<CorpusMan
       log(`[${i + 1}/${wanted.length}] ${name} ${info.version}`);
     } else if (useApt && !missing.includes(name)) missing.push(name);
   });
-  if (missing.length) notes.push(`packages not available: ${missing.join(', ')}`);
+  if (missing.length) {
+    notes.push(
+      `packages not available: ${missing.join(', ')}. Languages without packages get only their UDHR set; ` +
+        `OPUS Moses files (e.g. WikiMatrix.en-zh.en + WikiMatrix.en-zh.zh) placed in ${path.join(root, 'opus')}/ ` +
+        'are used as translation_wikimatrix_en-zh etc.',
+    );
+  }
 
   const udhrVersion = (
     JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('udhr')), 'package.json'), 'utf8')) as { version: string }
