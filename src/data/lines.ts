@@ -104,11 +104,14 @@ export class LineReader {
         buf = this.carry;
         bufOffset = this.carryOffset;
       }
-      let start = 0;
-      if (this.first && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
-      else if (this.first && buf.length < 3 && !this.eof) {
+      const start = 0;
+      if (this.first && buf.length < 3 && !this.eof) {
         this.carry = Buffer.from(buf);
         continue;
+      }
+      if (this.first && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+        buf = buf.subarray(3); // drop the byte-order mark; offsets stay file offsets
+        bufOffset += 3;
       }
       this.first = false;
       const lastNl = buf.lastIndexOf(NL);

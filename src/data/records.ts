@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import { writeFileAtomic } from '../io/atomic';
 import { DataError } from './errors';
-import { forEachLine, type LineReaderOptions } from './lines';
+import { firstInvalidUtf8, forEachLine, type LineReaderOptions } from './lines';
 import type { Pair } from './parallel';
 
 // ---------------------------------------------------------------- TSV
@@ -124,14 +124,15 @@ export function checkAlpacaRecord(r: unknown, file: string, index: number): Alpa
 /** Reads an Alpaca JSON file (a JSON array of records; `.jsonl` files are read line by line). */
 export function readAlpaca(file: string): AlpacaRecord[] {
   if (file.endsWith('.jsonl')) return readJsonl(file).map((r, i) => checkAlpacaRecord(r, file, i));
-  let text: string;
+  let buf: Buffer;
   try {
-    const buf = fs.readFileSync(file);
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    buf = fs.readFileSync(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code) throw new DataError(`${file}: cannot read (${(e as Error).message})`, { file });
-    throw new DataError(`${file}: not valid UTF-8`, { file });
+    throw new DataError(`${file}: cannot read (${(e as Error).message})`, { file });
   }
+  const bad = firstInvalidUtf8(buf);
+  if (bad >= 0) throw new DataError(`${file}: invalid UTF-8 at byte offset ${bad}`, { file, byteOffset: bad });
+  const text = buf.toString('utf8').replace(/^\ufeff/, '');
   if (text.trim() === '') throw new DataError(`${file}: the file is empty; expected a JSON array of records`, { file });
   let data: unknown;
   try {

@@ -41,6 +41,14 @@ test('BOM and CRLF are handled; a missing final newline is fine', () => {
   const d = tmp();
   fs.writeFileSync(path.join(d, 'x'), '\ufeffalpha\r\nbeta\r\ngamma');
   assert.deepEqual(readAllLines(path.join(d, 'x')), ['alpha', 'beta', 'gamma']);
+  fs.writeFileSync(path.join(d, 'bom-only'), '\ufeff');
+  assert.deepEqual(readAllLines(path.join(d, 'bom-only')), []);
+  fs.writeFileSync(path.join(d, 'bom-short'), '\ufeffa');
+  assert.deepEqual(readAllLines(path.join(d, 'bom-short'), { chunkBytes: 2 }), ['a']);
+  fs.writeFileSync(path.join(d, 'a.json'), '\ufeff[{"instruction":"i","input":"","output":"o"}]\r\n');
+  assert.deepEqual(readAlpaca(path.join(d, 'a.json')), [{ instruction: 'i', input: '', output: 'o' }]);
+  fs.writeFileSync(path.join(d, 'b.json'), Buffer.concat([Buffer.from('[{"instruction":"'), Buffer.from([0xc3]), Buffer.from('"}]')]));
+  assert.throws(() => readAlpaca(path.join(d, 'b.json')), /b\.json: invalid UTF-8 at byte offset 17/);
 });
 
 test('invalid UTF-8 names file and byte offset, or is skipped with a count', () => {
