@@ -4,6 +4,7 @@
 
 export * from './backend';
 export * from './config/presets';
+export * from './eval/metrics';
 export * from './io/atomic';
 export * from './provenance';
 export * from './random/rng';
@@ -11,4 +12,7 @@ export * from './session';
 export * from './viz/format';
 export * from './viz/plot';
 export * from './viz/table';
+export * from './scaling';
+export * from './similarity';
+export * from './allocation';
 export * from './data';

@@ -13,6 +13,7 @@
 
 import * as path from 'node:path';
 import { writeJsonAtomic } from '../io/atomic';
+import type { Allocation } from '../allocation/problem';
 import { Rng } from '../random/rng';
 import { DataError } from './errors';
 import type { Pair } from './parallel';
@@ -69,7 +70,15 @@ export function translationRecords(
   }));
 }
 
-export type Sizes = number | Record<string, number>;
+/**
+ * Sizes per language: one number for all, a plain object, or an allocation computed by
+ * src/allocation (Section 3.3; its fractional X_i are rounded to whole records).
+ */
+export type Sizes = number | Record<string, number> | Pick<Allocation, 'languages' | 'x'>;
+
+function isAllocation(s: Sizes): s is Pick<Allocation, 'languages' | 'x'> {
+  return typeof s === 'object' && Array.isArray((s as Allocation).languages) && Array.isArray((s as Allocation).x);
+}
 
 export interface MixtureInput {
   /** Target languages (English is the source of every translation pair). */
@@ -102,7 +111,16 @@ export interface MixtureManifest {
 
 function sizeFor(sizes: Sizes, lang: string): number {
   if (typeof sizes === 'number') return sizes;
-  return sizes[lang] ?? 0;
+  if (isAllocation(sizes)) {
+    const i = sizes.languages.indexOf(lang);
+    return i < 0 ? 0 : Math.round(sizes.x[i] ?? 0);
+  }
+  return (sizes as Record<string, number>)[lang] ?? 0;
+}
+
+function sizeLanguages(sizes: Sizes): string[] {
+  if (isAllocation(sizes)) return [...sizes.languages];
+  return Object.keys(sizes);
 }
 
 function take<T>(rows: readonly T[] | undefined, n: number, what: string, onShort: 'error' | 'cap'): T[] {
@@ -137,7 +155,7 @@ export function buildMixture(input: MixtureInput): { records: AlpacaRecord[]; ma
   const instructionLangs =
     typeof input.instructionSizes === 'number'
       ? ['en', ...input.languages.filter((l) => l !== 'en')]
-      : Object.keys(input.instructionSizes);
+      : sizeLanguages(input.instructionSizes);
   for (const lang of instructionLangs) {
     const asked = sizeFor(input.instructionSizes, lang);
     const rows = take(input.instructions[lang], asked, `instructions ${lang}`, onShort);

@@ -108,6 +108,8 @@ test('mixtures: first template is the plain one, cycled; sizes per language; see
   assert.equal(zh0.input, 's0');
   assert.throws(() => buildMixture({ ...input, translationSizes: { zh: 11, tr: 1 } }), /en-zh: asked for 11 records but only 10/);
   assert.equal(buildMixture({ ...input, translationSizes: 11, onShort: 'cap' }).manifest.translation.zh!.used, 10);
+  const fromAllocation = buildMixture({ ...input, translationSizes: { languages: ['tr', 'zh'], x: [1.4, 2.6] } });
+  assert.deepEqual(fromAllocation.manifest.translation, { zh: { asked: 3, used: 3 }, tr: { asked: 1, used: 1 } });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-mix-'));
   const file = writeMixture(dir, 'mix', a);
   const back = readAlpaca(file);

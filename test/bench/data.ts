@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Rng } from '../src/random/rng';
-import { forEachPairBatch } from '../src/data/parallel';
-import { summariseParallel } from '../src/data/summary';
+import { Rng } from '../../src/random/rng';
+import { forEachPairBatch } from '../../src/data/parallel';
+import { summariseParallel } from '../../src/data/summary';
 
 const totalMb = Number(process.env.BENCH_MB ?? 200);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-bench-data-'));
