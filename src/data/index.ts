@@ -9,6 +9,7 @@ export * from './spec';
 export * from './registry';
 export * from './mixture';
 export * from './fertility';
+export * from './table1';
 export * from './corpus/mo';
 export * from './corpus/sources';
 export * from './corpus/clean';
