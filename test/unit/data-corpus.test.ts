@@ -58,6 +58,10 @@ test('normalising removes markup, placeholders and accelerators, and applies NFC
   assert.equal(normaliseSegment('Unable to access “%s”'), 'Unable to access');
   assert.equal(normaliseSegment('Cie\u0300n'), 'Ci\u00e8n');
   assert.equal(normaliseSegment('100%% done'), '100% done');
+  assert.equal(normaliseSegment('Copy "%B" now, %NEXTVERSION $name$ $BINDING user $u {0}'), 'Copy now, user');
+  assert.equal(normaliseSegment('R_eject Sa~ve', { ui: true }), 'Reject Save');
+  assert.equal(normaliseSegment('file_name', {}), 'file_name');
+  assert.equal(normaliseSegment('Tile offset in %'), 'Tile offset in %');
 });
 
 test('language checks: script share for non-Latin targets, language ID for Latin ones', () => {

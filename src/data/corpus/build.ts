@@ -30,7 +30,7 @@ import { aptAvailable, describePackage, downloadPackages, ensureExtracted, type 
 import { CORPUS_LANGUAGES, helpPairs, moPairs, udhrPairs } from './sources';
 
 /** Bump when cleaning or splitting changes, so that cached corpora are rebuilt. */
-export const CORPUS_BUILD_VERSION = 3;
+export const CORPUS_BUILD_VERSION = 4;
 export const CORPUS_TARGETS = ['ar', 'el', 'hi', 'tr', 'vi', 'zh'] as const;
 export const DESKTOP_PACKAGES = [
   'vlc-l10n',
@@ -219,7 +219,7 @@ export async function buildCorpus(options: BuildOptions = {}): Promise<CorpusMan
       const have = pkgs.map((p) => infos.get(p)).filter((x): x is PackageInfo => x !== undefined);
       if (have.length === 0 || (source !== 'desktop' && have.length < pkgs.length)) continue;
       const raw = rawPairs(source, lang, have, cache);
-      const c = cleanPairs(raw, { lang, langId });
+      const c = cleanPairs(raw, { lang, langId, ui: source !== 'libreoffice-help' });
       sources.push({ source, packages: have.map((h) => h.name), steps: c.steps });
       cleaned.push(...c.pairs);
     }

@@ -63,21 +63,45 @@ export function scriptShare(text: string, lang: string): number {
   return letters === 0 ? 1 : inScript / letters;
 }
 
-const PRINTF =
-  /%(?:\d+\$)?[-+ 0#']*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t|I64)?[diouxXeEfFgGaAcspn@]|%\([A-Za-z_]+\)[sd]|%\d+|\$\([A-Za-z0-9_]+\)|\$\{[^}]*\}|\$\d+|\{\d*\}|\{[A-Za-z_][A-Za-z0-9_]*\}/g;
+/**
+ * Placeholders: printf (`%s`, `%1$d`, `%.2f`), Python (`%(name)s`), positional and
+ * upper-case variables (`%1`, `%NEXTVERSION`), strftime (`%B`), `$(ARG1)`, `${x}`, `$1`,
+ * `$name$`, `$BINDINGNAME`, `$u`, and braces (`{0}`, `{name}`).
+ */
+const PLACEHOLDER = new RegExp(
+  [
+    String.raw`%(?:\d+\$)?[-+ 0#']*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t|I64)?[diouxXeEfFgGaAcspn@](?![A-Za-z])`,
+    String.raw`%\([A-Za-z_]+\)[sd]`,
+    String.raw`%\d+`,
+    String.raw`%[A-Z][A-Z0-9_]+`,
+    String.raw`%[-_0^#]?[A-Za-z](?![A-Za-z])`,
+    String.raw`\$\([A-Za-z0-9_]+\)`,
+    String.raw`\$\{[^}]*\}`,
+    String.raw`\$\d+`,
+    String.raw`\$[A-Za-z_][A-Za-z0-9_]*\$`,
+    String.raw`\$[A-Z][A-Z0-9_]+`,
+    String.raw`\$[a-z](?![A-Za-z])`,
+    String.raw`\{\d*\}`,
+    String.raw`\{[A-Za-z_][A-Za-z0-9_]*\}`,
+  ].join('|'),
+  'g',
+);
 
 /**
  * Normalises one segment: markup and entities, printf-style and positional placeholders,
  * accelerator marks (`_File`, `~File`, `&File`, `(_F)`), whitespace, Unicode NFC.
- * `%PRODUCTNAME` becomes "LibreOffice" so that sentences stay whole.
+ * `%PRODUCTNAME` becomes "LibreOffice" so that sentences stay whole. With `ui` (gettext
+ * catalogues, not help pages, which quote code), `_` and `~` inside a word are accelerators too.
  */
-export function normaliseSegment(s: string): string {
+export function normaliseSegment(s: string, options: { ui?: boolean } = {}): string {
   let t = s;
   if (/[<&]/.test(t)) t = htmlText(t);
   t = t.replace(/%PRODUCTNAME/g, 'LibreOffice').replace(/%PRODUCTVERSION/g, '');
-  t = t.replace(/%%/g, '\uE000').replace(PRINTF, ' ').replace(/\uE000/g, '%');
+  t = t.replace(/%%/g, '\uE000').replace(PLACEHOLDER, ' ').replace(/\uE000/g, '%');
   t = t.replace(/[(（]\s*[_&~]?[A-Za-z0-9]\s*[)）]/g, (m) => (/[_&~]/.test(m) ? '' : m)); // (_O) after CJK labels
   t = t.replace(/(^|[^\p{L}\p{N}_])[_~&](?=[\p{L}\p{N}])/gu, '$1');
+  // In interface strings an accelerator may sit inside a word: "R_eject", "Sa~ve".
+  if (options.ui) t = t.replace(/(?<=[\p{L}\p{N}])[_~](?=[\p{L}\p{N}])/gu, '');
   t = t.replace(/&&/g, '&');
   t = t.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
   t = t.replace(/\s+/g, ' ');
@@ -96,6 +120,8 @@ export interface FilterCount {
 export interface CleanOptions {
   lang: string;
   langId: LanguageIdentifier | null;
+  /** Interface strings (gettext catalogues): accelerators may sit inside words. */
+  ui?: boolean;
   minChars?: number;
   maxChars?: number;
   /** Allowed factor around the median target/source character ratio (default 3). */
@@ -128,7 +154,8 @@ export function isInLanguage(text: string, lang: string, langId: LanguageIdentif
 /** Cleans raw pairs; returns the kept pairs and the count before and after each step. */
 export function cleanPairs(raw: readonly Pair[], options: CleanOptions): { pairs: Pair[]; steps: FilterCount[] } {
   const steps: FilterCount[] = [];
-  let cur: Pair[] = raw.map((p) => ({ src: normaliseSegment(p.src), tgt: normaliseSegment(p.tgt) }));
+  const ui = { ui: options.ui ?? false };
+  let cur: Pair[] = raw.map((p) => ({ src: normaliseSegment(p.src, ui), tgt: normaliseSegment(p.tgt, ui) }));
   steps.push({ step: 'raw', before: raw.length, after: raw.length });
   const filter = (step: string, keep: (p: Pair) => boolean) => {
     const before = cur.length;
