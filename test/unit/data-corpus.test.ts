@@ -61,6 +61,8 @@ test('normalising removes markup, placeholders and accelerators, and applies NFC
   assert.equal(normaliseSegment('Copy "%B" now, %NEXTVERSION $name$ $BINDING user $u {0}'), 'Copy now, user');
   assert.equal(normaliseSegment('R_eject Sa~ve', { ui: true }), 'Reject Save');
   assert.equal(normaliseSegment('file_name', {}), 'file_name');
+  assert.equal(normaliseSegment('包含(I):', { ui: true }), '包含:');
+  assert.equal(normaliseSegment('偏振 (V)', { ui: true }), '偏振 (V)');
   assert.equal(normaliseSegment('Tile offset in %'), 'Tile offset in %');
 });
 

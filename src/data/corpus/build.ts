@@ -30,7 +30,7 @@ import { aptAvailable, describePackage, downloadPackages, ensureExtracted, type 
 import { CORPUS_LANGUAGES, helpPairs, moPairs, udhrPairs } from './sources';
 
 /** Bump when cleaning or splitting changes, so that cached corpora are rebuilt. */
-export const CORPUS_BUILD_VERSION = 4;
+export const CORPUS_BUILD_VERSION = 5;
 export const CORPUS_TARGETS = ['ar', 'el', 'hi', 'tr', 'vi', 'zh'] as const;
 export const DESKTOP_PACKAGES = [
   'vlc-l10n',

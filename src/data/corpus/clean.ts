@@ -102,6 +102,8 @@ export function normaliseSegment(s: string, options: { ui?: boolean } = {}): str
   t = t.replace(/(^|[^\p{L}\p{N}_])[_~&](?=[\p{L}\p{N}])/gu, '$1');
   // In interface strings an accelerator may sit inside a word: "R_eject", "Sa~ve".
   if (options.ui) t = t.replace(/(?<=[\p{L}\p{N}])[_~](?=[\p{L}\p{N}])/gu, '');
+  // ...and CJK labels keep the access key as "(I)" right after the label.
+  if (options.ui) t = t.replace(/(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[(（][A-Z0-9][)）]/gu, '');
   t = t.replace(/&&/g, '&');
   t = t.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
   t = t.replace(/\s+/g, ' ');
