@@ -6,6 +6,7 @@
 #     XALIGN_NO_BROWSER=1 skips Chromium.
 #   - Elsewhere: prints what to install with pip and goes on.
 #   - npm ci, only when node_modules does not match package-lock.json.
+#   - the offline corpus (xalign data build); XALIGN_NO_DATA=1 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,6 +66,16 @@ else
   say "npm ci"
   npm ci --no-audit --no-fund
   echo "$lock_sum" > node_modules/.xalign-lock-sha256
+fi
+
+# --- Offline corpus (xalign data build; incremental, nothing to do when up to date) ---
+# Debian packages through `apt-get download` + `dpkg -x` into data/cache/ (git-ignored);
+# without apt only the UDHR sets are built and the message says how to use OPUS files.
+if [ "${XALIGN_NO_DATA:-0}" = "1" ]; then
+  say "XALIGN_NO_DATA=1: corpus build skipped (run 'npx xalign data build' later)"
+else
+  say "building the offline corpus (npx xalign data build)"
+  node bin/xalign.cjs data build || say "corpus build failed (see above); going on. Notebooks that need it say so; retry with 'npx xalign data build'"
 fi
 
 # --- Check ---------------------------------------------------------------------

@@ -43,6 +43,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'share a budget of translation pairs between languages',
     load: () => require('./commands/allocate').command,
   },
+  data: { summary: 'build the offline corpus; stats, summaries, specs, mixtures', load: () => require('./commands/data').command },
 };
 
 function mainHelp(): string {
