@@ -395,7 +395,8 @@ export function fitLawsByLanguage(points: readonly ScalingPoint[], options: FitO
  * The data a fitted law needs to reach `target`, with the range given by the fit's
  * confidence band: `x` where the fitted curve reaches the target, `lo` where the upper
  * edge of the band does (optimistic) and `hi` where the lower edge does (pessimistic;
- * Infinity if it never does below 1e15 pairs). Notebook 03's extrapolation.
+ * Infinity if it never does below 1e15 pairs; NaN for both when the fit has no band,
+ * i.e. as many points as parameters). Notebook 03's extrapolation.
  */
 export function dataForTarget(fit: LawFit, target: number, gamma = fit.gamma): { x: number; lo: number; hi: number } {
   if (!(target < 100)) throw new RangeError(`target score must be below 100, got ${target}`);
@@ -411,6 +412,9 @@ export function dataForTarget(fit: LawFit, target: number, gamma = fit.gamma): {
     }
     return Math.exp(hi);
   };
+  // With as many points as parameters there is no interval: say so instead of a false range.
+  const banded = Number.isFinite(fit.band(1e3, { gamma }).hi);
+  if (!banded) return { x: solve((x) => fit.predict(x, gamma)), lo: NaN, hi: NaN };
   return {
     x: solve((x) => fit.predict(x, gamma)),
     lo: solve((x) => fit.band(x, { gamma }).hi),

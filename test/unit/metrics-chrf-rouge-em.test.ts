@@ -167,3 +167,10 @@ test('readSegments: one segment per line, empty lines kept, no phantom final lin
   writeFileSync(f, '');
   assert.deepEqual(readSegments(f), []);
 });
+
+test('an empty gold answer (padding) never matches, in EM as in contains', () => {
+  assert.equal(exactMatch('', ['Paris', '']), 0);
+  assert.equal(exactMatch('The.', ['Paris', '']), 0);
+  assert.equal(exactMatch('paris', ['Paris', '']), 1);
+  assert.equal(containsMatch('', ['Paris', '']), 0);
+});

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import {
   compareFormulations,
+  dataForTarget,
   fitScalingLaw,
   lawDataFor,
   lawScore,
@@ -126,4 +127,13 @@ test('points CSV: parsed, and errors name file and line', () => {
   assert.throws(() => parsePointsCsv('language,gamma,x,score\nzh,0.5,10,3\nzh,0.6,20,4\n', 'p.csv'), /p\.csv line 3: gamma 0\.6 .* differs/);
   assert.throws(() => parsePointsCsv('language,gamma,x,score\nzh,0.5,10\n', 'p.csv'), /line 2: expected 4 fields/);
   assert.throws(() => parsePointsCsv('language,gamma,x,score\nzh,0.5,10,101\n', 'p.csv'), /p\.csv line 2: score must be below 100/);
+});
+
+test('dataForTarget: a two-point fit has no band, so no range (NaN), not a false one', () => {
+  const two = fitScalingLaw(exact.slice(0, 2));
+  const r = dataForTarget(two, 60);
+  assert.ok(Number.isFinite(r.x) && r.x > 0);
+  assert.ok(Number.isNaN(r.lo) && Number.isNaN(r.hi));
+  const full = dataForTarget(fitScalingLaw(noisy(5)), 60);
+  assert.ok(full.lo <= full.x && full.x <= full.hi);
 });

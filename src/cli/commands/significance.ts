@@ -29,7 +29,9 @@ function describe(r: SignificanceResult, labelA: string, labelB: string): string
     `${r.metric}: ${name}, seed ${r.seed}`,
     line('A', labelA, r.a),
     line('B', labelB, r.b),
-    `  B - A = ${r.delta >= 0 ? '+' : ''}${f(r.delta)}, p = ${r.pValue.toFixed(4)} (${r.pValue < 0.05 ? 'significant' : 'not significant'} at p < 0.05)`,
+    r.delta === 0
+      ? `  B - A = 0: the systems score the same; no difference to test (p = ${r.pValue.toFixed(4)} by construction)`
+      : `  B - A = ${r.delta > 0 ? '+' : ''}${f(r.delta)}, p = ${r.pValue.toFixed(4)} (${r.pValue < 0.05 ? 'significant' : 'not significant'} at p < 0.05)`,
   ].join('\n');
 }
 

@@ -85,7 +85,9 @@ export function normalizeAnswer(s: string, opts: AnswerOptions = {}): string {
 /** 1 when the normalised prediction equals a normalised gold answer, else 0. */
 export function exactMatch(prediction: string, golds: readonly string[], opts: AnswerOptions = {}): number {
   const p = normalizeAnswer(prediction, opts);
-  return golds.some((g) => normalizeAnswer(g, opts) === p) ? 1 : 0;
+  // An empty gold (padding when segments have different numbers of answers) never
+  // matches, as in containsMatch: otherwise an empty or article-only prediction would.
+  return golds.some((g) => g.trim() !== '' && normalizeAnswer(g, opts) === p) ? 1 : 0;
 }
 
 /**
