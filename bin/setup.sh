@@ -8,6 +8,7 @@
 #   - Debian 12: lavapipe (Mesa >= 25) from bookworm-backports for the webgpu backend
 #     on CPU (XALIGN_NO_WEBGPU=1 skips it; without apt it is skipped with a message).
 #   - npm ci, only when node_modules does not match package-lock.json.
+#   - the offline corpus (xalign data build); XALIGN_NO_DATA=1 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -97,6 +98,16 @@ else
   say "npm ci"
   npm ci --no-audit --no-fund
   echo "$lock_sum" > node_modules/.xalign-lock-sha256
+fi
+
+# --- Offline corpus (xalign data build; incremental, nothing to do when up to date) ---
+# Debian packages through `apt-get download` + `dpkg -x` into data/cache/ (git-ignored);
+# without apt only the UDHR sets are built and the message says how to use OPUS files.
+if [ "${XALIGN_NO_DATA:-0}" = "1" ]; then
+  say "XALIGN_NO_DATA=1: corpus build skipped (run 'npx xalign data build' later)"
+else
+  say "building the offline corpus (npx xalign data build)"
+  node bin/xalign.cjs data build || say "corpus build failed (see above); going on. Notebooks that need it say so; retry with 'npx xalign data build'"
 fi
 
 # --- Check ---------------------------------------------------------------------

@@ -5,6 +5,7 @@
 export * from './backend';
 export * from './config/presets';
 export * from './bench/train-bench';
+export * from './eval/metrics';
 export * from './io/atomic';
 export * from './model';
 export * from './provenance';
@@ -14,3 +15,7 @@ export * from './train';
 export * from './viz/format';
 export * from './viz/plot';
 export * from './viz/table';
+export * from './scaling';
+export * from './similarity';
+export * from './allocation';
+export * from './data';

@@ -29,6 +29,24 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
   train: { summary: 'train a laboratory model from a JSON run file', load: () => require('./commands/train').command },
   generate: { summary: 'continue prompts with a trained model', load: () => require('./commands/generate').command },
   bench: { summary: 'benchmark training speed (tfjs and PyTorch side by side)', load: () => require('./commands/bench').command },
+  score: {
+    summary: 'score hypotheses: bleu, chrf, chrf++, rouge, em, contains (as sacrebleu, rouge-score, MLQA)',
+    load: () => require('./commands/score').command,
+  },
+  significance: {
+    summary: 'paired bootstrap / approximate randomisation between two systems, with 95% CIs',
+    load: () => require('./commands/significance').command,
+  },
+  fit: { summary: 'fit the scaling law per language to measured points (CSV)', load: () => require('./commands/fit').command },
+  similarity: {
+    summary: 'language similarity gamma from two .npy representation matrices',
+    load: () => require('./commands/similarity').command,
+  },
+  allocate: {
+    summary: 'share a budget of translation pairs between languages',
+    load: () => require('./commands/allocate').command,
+  },
+  data: { summary: 'build the offline corpus; stats, summaries, specs, mixtures', load: () => require('./commands/data').command },
 };
 
 function mainHelp(): string {

@@ -13,8 +13,9 @@
  *   "data": {"train": "train.jsonl", "eval": "eval.jsonl"}
  * }
  * ```
- * Data files are JSON Lines: `{"instruction", "input"?, "output"}` records (Alpaca
- * format) for instruction tuning, `{"text"}` for language modelling. Relative paths
+ * Data files: Alpaca records `{"instruction", "input"?, "output"}` (a JSON array, or
+ * JSON Lines when the name ends in .jsonl; read by src/data/records.ts) for instruction
+ * tuning, JSON Lines of `{"text"}` for language modelling. Relative paths
  * are resolved against the config file's folder. The vocabulary size comes from the
  * tokenizer. The run resumes from `out` when it holds a checkpoint.
  */
@@ -22,6 +23,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type BackendChoice, selectBackend } from '../backend';
+import { readAlpaca, readJsonl } from '../data/records';
 import { loadModel, saveModel } from '../model/checkpoint';
 import { type ModelConfig, modelConfig } from '../model/config';
 import { BpeTokenizer, ByteTokenizer, encodeInstruction, type Tokenizer, tokenizerFromJSON } from '../model/tokenizer';
@@ -41,20 +43,6 @@ export interface RunFile {
 }
 
 const RUN_KEYS = ['out', 'backend', 'tokenizer', 'model', 'init', 'train', 'data'];
-
-/** Reads JSON Lines records; errors name the file and line. */
-export function readJsonl(file: string): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  fs.readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    try {
-      out.push(JSON.parse(line));
-    } catch (e) {
-      throw new Error(`${file}:${i + 1}: not valid JSON (${(e as Error).message})`);
-    }
-  });
-  return out;
-}
 
 /** Turns records into examples: instruction records or text records; errors name file and line. */
 export function recordsToExamples(records: Record<string, unknown>[], tok: Tokenizer, objective: 'instruction' | 'lm', file: string): Example[] {
@@ -88,7 +76,9 @@ export async function runTrainingFile(
 
   let tok: Tokenizer;
   let model: Transformer;
-  const trainRecords = readJsonl(at(spec.data.train));
+  const read = (f: string): Record<string, unknown>[] =>
+    tc.objective === 'instruction' ? (readAlpaca(f) as unknown as Record<string, unknown>[]) : readJsonl<Record<string, unknown>>(f);
+  const trainRecords = read(at(spec.data.train));
   if (spec.init) {
     const loaded = loadModel(at(spec.init));
     if (!loaded.tokenizer) throw new Error(`${file}: init model ${spec.init} has no tokenizer.json`);
@@ -104,7 +94,7 @@ export async function runTrainingFile(
     model = new Transformer(cfg, new Rng(tc.seed).fork('init'));
   }
   const trainEx = recordsToExamples(trainRecords, tok, tc.objective, at(spec.data.train));
-  const evalEx = spec.data.eval ? recordsToExamples(readJsonl(at(spec.data.eval)), tok, tc.objective, at(spec.data.eval)) : undefined;
+  const evalEx = spec.data.eval ? recordsToExamples(read(at(spec.data.eval)), tok, tc.objective, at(spec.data.eval)) : undefined;
   try {
     const result = await train({
       model,

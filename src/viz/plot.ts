@@ -50,8 +50,9 @@ function checkLengths(x: readonly unknown[], series: readonly Series[]): void {
 function baseLayout(o: AxesOptions): Record<string, unknown> {
   return {
     title: { text: o.title },
-    xaxis: { title: { text: o.xTitle ?? '' }, type: o.logX ? 'log' : 'linear' },
-    yaxis: { title: { text: o.yTitle ?? '' }, type: o.logY ? 'log' : 'linear' },
+    // '-' lets plotly infer the axis type: categories for strings, linear for numbers
+    xaxis: { title: { text: o.xTitle ?? '' }, type: o.logX ? 'log' : '-' },
+    yaxis: { title: { text: o.yTitle ?? '' }, type: o.logY ? 'log' : '-' },
     height: o.height ?? 420,
     margin: { t: 60, b: 110, l: 70, r: 30 },
   };

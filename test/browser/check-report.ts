@@ -1,7 +1,8 @@
 /**
  * Opens the HTML report in headless Chromium and checks that it works for a reader:
  * the index lists every notebook and links its page, each page loads, and every
- * plotly chart on it rendered (a `.xalign-figure` holding a non-empty `svg.main-svg`).
+ * plotly chart on it rendered: a `.xalign-figure` whose `svg.main-svg` holds trace marks
+ * with a non-empty bounding box (an axis frame with nothing drawn in it fails).
  *
  * usage: tsx test/browser/check-report.ts [OUT_DIR]   (default out/test-smoke)
  * Skips with a clear message (exit 0) when Chromium is not installed; set
@@ -67,7 +68,12 @@ async function main(): Promise<number> {
         els.filter((el) => {
           const svg = el.querySelector('svg.main-svg');
           const box = svg?.getBoundingClientRect();
-          return !!svg && !!box && box.width > 0 && box.height > 0 && svg.querySelectorAll('.trace path').length > 0;
+          // drawn marks: a trace path with a non-empty box (an empty chart still has axes and legend)
+          const marks = Array.from(svg?.querySelectorAll('.trace path') ?? []).filter((p) => {
+            const b = (p as SVGGraphicsElement).getBBox();
+            return b.width > 0 || b.height > 0;
+          });
+          return !!svg && !!box && box.width > 0 && box.height > 0 && marks.length > 0;
         }).length,
       );
       if (rendered < figures) failures.push(`${href}: ${figures - rendered} of ${figures} charts did not render`);

@@ -13,7 +13,7 @@ function xalign(args: string[], env: NodeJS.ProcessEnv = {}) {
 test('--help lists the commands; no command is a usage error', () => {
   const r = xalign(['--help']);
   assert.equal(r.code, 0);
-  for (const c of ['version', 'presets', 'backend', 'reproduce', 'lab', 'notebooks']) assert.match(r.stdout, new RegExp(`\\n  ${c} `));
+  for (const c of ['version', 'presets', 'backend', 'reproduce', 'lab', 'notebooks', 'data']) assert.match(r.stdout, new RegExp(`\\n  ${c} `));
   assert.equal(xalign([]).code, 2);
 });
 

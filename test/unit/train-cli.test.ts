@@ -14,7 +14,7 @@ const xalign = (args: string[]) => {
 test('xalign train --config runs a tiny job, then generate answers from its model', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-train-cli-'));
   try {
-    const data = ['one', 'two', 'three'].map((w) => JSON.stringify({ instruction: `say ${w}`, output: w })).join('\n');
+    const data = ['one', 'two', 'three'].map((w) => JSON.stringify({ instruction: `say ${w}`, input: '', output: w })).join('\n');
     fs.writeFileSync(path.join(dir, 'data.jsonl'), data + '\n');
     const cfg = { out: 'run', model: { dModel: 16, nLayers: 1, nHeads: 2 }, train: { steps: 3, batchSize: 3, seqLen: 24, checkpointEvery: 2 }, data: { train: 'data.jsonl' } };
     fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify(cfg));

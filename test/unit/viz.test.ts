@@ -19,6 +19,9 @@ test('lineFigure builds one trace per series with error bars', () => {
   assert.equal((f.layout.xaxis as { type: string }).type, 'log');
   assert.throws(() => lineFigure([1, 2], [{ name: 'bad', y: [1] }], { title: 't' }), /series "bad" has 1 values but x has 2/);
   assert.throws(() => barFigure(['x'], [{ name: 'e', y: [1], errorY: [] }], { title: 't' }), /error values/);
+  // category labels must not be forced onto a numeric axis (plotly would draw nothing)
+  const bars = barFigure(['ar', 'zh'], [{ name: 'n', y: [1, 2] }], { title: 't' });
+  assert.notEqual((bars.layout.xaxis as { type: string }).type, 'linear');
 });
 
 test('histogramFigure is a density: bar areas sum to 1', () => {
