@@ -15,3 +15,4 @@ export * from './viz/table';
 export * from './scaling';
 export * from './similarity';
 export * from './allocation';
+export * from './world';
