@@ -43,6 +43,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'share a budget of translation pairs between languages',
     load: () => require('./commands/allocate').command,
   },
+  world: {
+    summary: 'describe the miniature multilingual world, or print examples of its tasks',
+    load: () => require('./commands/world').command,
+  },
 };
 
 function mainHelp(): string {

@@ -141,7 +141,7 @@ function wordsOf(text: string, lang: string, world: World): string[] {
 }
 
 /** Corpus statistics per language key ('en', 'xx', 'en+xx' code-switched, 'en|xx' parallel). */
-export function corpusStats(world: World, corpus: PretrainCorpus): CorpusLanguageStats[] {
+export function worldCorpusStats(world: World, corpus: PretrainCorpus): CorpusLanguageStats[] {
   const acc = new Map<string, { docs: number; sentences: number; words: number; bytes: number; byteSet: Set<number>; chars: Set<string>; types: Set<string> }>();
   for (const d of corpus.docs) {
     let a = acc.get(d.lang);
@@ -212,7 +212,7 @@ export function describeWorld(options: WorldOptions, opts: { corpus?: boolean } 
     const t1 = performance.now();
     const c = world.corpus();
     corpusMs = performance.now() - t1;
-    const byLanguage = corpusStats(world, c);
+    const byLanguage = worldCorpusStats(world, c);
     const byKind: Record<string, number> = {};
     for (const d of c.docs) byKind[d.kind] = (byKind[d.kind] ?? 0) + d.sentences;
     corpus = {
