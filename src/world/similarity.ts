@@ -6,10 +6,12 @@
  * measure its curve", notebook 02; the paper's gamma, Section 3.2):
  * - {@link withSimilarity} overrides single parameters of a spec (loanShare, order, ...);
  * - {@link similarityLadder} moves a language along one documented path from its own
- *   settings (level 0) to a relexified English (level 1): level >= 0.25 borrows English
- *   adjective and adposition placement, >= 0.5 English word order (SVO, adjuncts after
- *   the verb), >= 0.75 English articles; loanShare rises linearly from the language's own
- *   value to 1. Names and numbers are left as the language has them.
+ *   settings (level 0) to English structure with English content words (level 1):
+ *   level >= 0.25 borrows English adjective and adposition placement, >= 0.5 English
+ *   word order (SVO, adjuncts after the verb), >= 0.75 English articles (alphabetic
+ *   scripts); loanShare rises linearly from the language's own value to 1. Function
+ *   words (articles, adpositions, 'and', wh-words), script, names and numbers stay the
+ *   language's own, so even level 1 is a distinct language.
  *
  * Measuring ({@link measureSimilarity}): on a sample of English sentences and their
  * transductions, the share of X tokens written exactly as the English token they come
