@@ -49,6 +49,8 @@ export interface WorldExample extends WorldRecord {
   split: Split;
   /** The expected answer (qa, knowledge: the value; others: the output). */
   answer: string;
+  /** qa, knowledge: the value in English, for a lenient "right value in any language" score (../shared/FACTS.md). */
+  answerEnglish?: string;
   relation?: RelationId;
   /** knowledge: whether the person is held out (never stated in a target language). */
   heldOut?: boolean;
@@ -154,7 +156,7 @@ export function qaExamples(ctx: TaskContext, lang: string, split: Split, n: numb
       instruction: loc(QA_INSTRUCTIONS[split === 'test' ? 0 : i % QA_INSTRUCTIONS.length]!),
       input: labelled(loc, [['Context', context], ['Question', loc(question(target, rel, rng))]]),
       output: answer,
-      task: 'qa', lang, split, answer, relation: rel,
+      task: 'qa', lang, split, answer, answerEnglish: target.facts[rel]!, relation: rel,
     });
   }
   return out;
@@ -183,7 +185,7 @@ export function knowledgeExamples(ctx: TaskContext, lang: string, split: Split, 
       instruction: loc(KNOWLEDGE_INSTRUCTIONS[split === 'test' ? 0 : i % KNOWLEDGE_INSTRUCTIONS.length]!),
       input: loc(c.text),
       output: answer,
-      task: 'knowledge', lang, split, answer, relation: r, heldOut: p.heldOut,
+      task: 'knowledge', lang, split, answer, answerEnglish: c.answer, relation: r, heldOut: p.heldOut,
     });
   }
   return out;

@@ -126,6 +126,11 @@ export interface WorldDescription {
   }[];
   corpus?: { options: CorpusOptions; totalSentences: number; totalBytes: number; byLanguage: CorpusLanguageStats[]; byKind: Record<string, number> };
   tasks: { task: TaskId; train: number; test: number }[];
+  /**
+   * UTF-8 bytes of whole records (instruction + input + output) on 50 test examples per
+   * task, in English and in each target language: what a byte tokenizer must fit in seqLen.
+   */
+  recordBytes: { task: TaskId; lang: string; mean: number; max: number }[];
   /** Milliseconds to build the world and (if asked) compose the corpus. */
   timings: { buildMs: number; corpusMs?: number };
 }
@@ -229,6 +234,14 @@ export function describeWorld(options: WorldOptions, opts: { corpus?: boolean } 
     const test = task === 'knowledge' ? Math.min(sz.test, world.kb.people.filter((p) => p.heldOut).length * world.kb.options.relations.length) : sz.test;
     return { task, train, test };
   });
+  const recordBytes: WorldDescription['recordBytes'] = [];
+  for (const task of TASK_IDS) {
+    for (const lang of ['en', ...world.languages]) {
+      if (task === 'translation' && lang === 'en') continue;
+      const sizes = world.examples(task, lang, 'test', 50).map((e) => Buffer.byteLength(e.instruction + e.input + e.output, 'utf8'));
+      recordBytes.push({ task, lang, mean: sizes.reduce((a, b) => a + b, 0) / sizes.length, max: Math.max(...sizes) });
+    }
+  }
   return {
     seed: options.seed,
     people: world.kb.people.length,
@@ -238,6 +251,7 @@ export function describeWorld(options: WorldOptions, opts: { corpus?: boolean } 
     languages,
     corpus,
     tasks,
+    recordBytes,
     timings: { buildMs, corpusMs },
   };
 }

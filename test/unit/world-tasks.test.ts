@@ -76,3 +76,12 @@ test('alpaca: record i is the same item in English and in its transduction', () 
     assert.equal(vi[i]!.output, t.toX(e.output));
   });
 });
+
+test('qa and knowledge carry the English value for a lenient score; the strict answer is its X word', () => {
+  const w = tinyWorld();
+  const t = w.transducers.get('el')!;
+  for (const task of ['qa', 'knowledge'] as const) {
+    for (const e of w.examples(task, 'el', 'test', 10)) assert.equal(e.answer, t.word(e.answerEnglish!));
+    for (const e of w.examples(task, 'en', 'test', 10)) assert.equal(e.answer, e.answerEnglish);
+  }
+});

@@ -63,6 +63,16 @@ See docs/world.md.`,
         );
       }
       lines.push('', 'tasks per language (train / test):', ...d.tasks.map((t) => `  ${t.task.padEnd(14)} ${t.train} / ${t.test}`));
+      const langs = ['en', ...d.languages.map((l) => l.code)];
+      lines.push(
+        '',
+        'record bytes (instruction + input + output, UTF-8 = byte tokens), mean / max of 50 test records:',
+        `  ${'task'.padEnd(14)} ${langs.map((l) => l.padStart(10)).join('')}`,
+        ...TASK_IDS.map((task) => `  ${task.padEnd(14)} ${langs.map((l) => {
+          const r = d.recordBytes.find((x) => x.task === task && x.lang === l);
+          return (r ? `${Math.round(r.mean)}/${r.max}` : '-').padStart(10);
+        }).join('')}`),
+      );
       return { value: { preset: preset.name, configHash: preset.configHash, ...d }, text: lines.join('\n') };
     }
     if (sub === 'sample') {
