@@ -19,3 +19,4 @@ export * from './scaling';
 export * from './similarity';
 export * from './allocation';
 export * from './data';
+export * from './world';

@@ -47,6 +47,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     load: () => require('./commands/allocate').command,
   },
   data: { summary: 'build the offline corpus; stats, summaries, specs, mixtures', load: () => require('./commands/data').command },
+  world: {
+    summary: 'describe the miniature multilingual world, or print examples of its tasks',
+    load: () => require('./commands/world').command,
+  },
 };
 
 function mainHelp(): string {

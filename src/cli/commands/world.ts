@@ -1,0 +1,109 @@
+import { parseOverrides, presetFromEnv, resolvePreset } from '../../config/presets';
+import { buildWorld, describeWorld, TASK_IDS, type TaskId, worldOptionsFromSettings } from '../../world';
+import { type Command, UsageError } from '../command';
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+export const command: Command = {
+  name: 'world',
+  summary: 'describe the miniature multilingual world, or print examples of its tasks',
+  usage: `usage: xalign world describe [--preset P] [--set k=v] [--no-corpus] [--json]
+       xalign world sample --lang X --task T [-n N] [--split train|test] [--preset P] [--set k=v] [--json]
+
+describe: the world of the preset (PRESET, default classroom; --preset overrides;
+--set key=value as in \`xalign presets\`): knowledge-base sizes, each language's
+parameters, lost distinctions and measured similarity to English (shared-token share,
+word-order distance), pre-training corpus statistics under a byte tokenizer (bytes =
+tokens; skip with --no-corpus), task sizes, and how long generation took.
+
+sample: N examples (default 3) of task T in language X (en or a target language of
+the preset) as Alpaca records {id, instruction, input, output} with the answer.
+Tasks: ${TASK_IDS.join(', ')}. Translation goes from English to X (X != en).
+A language of pretrain text: --task pretrain prints N corpus documents in X
+(X = en, a target code, en+X for code-switched, en|X for parallel pairs).
+
+See docs/world.md.`,
+  options: {
+    preset: { type: 'string' },
+    set: { type: 'string', multiple: true },
+    lang: { type: 'string' },
+    task: { type: 'string' },
+    n: { type: 'string', short: 'n' },
+    split: { type: 'string' },
+    'no-corpus': { type: 'boolean' },
+  },
+  async run(ctx) {
+    const [sub] = ctx.positionals;
+    const overrides = parseOverrides(((ctx.flags.set as string[] | undefined) ?? []).join(','), '--set');
+    const preset = ctx.flags.preset
+      ? resolvePreset(ctx.flags.preset as string, overrides, '--set')
+      : Object.keys(overrides).length > 0
+        ? resolvePreset(process.env.PRESET || 'classroom', overrides, '--set')
+        : presetFromEnv();
+    const options = worldOptionsFromSettings(preset.settings);
+    if (sub === 'describe') {
+      const d = describeWorld(options, { corpus: !ctx.flags['no-corpus'] });
+      const lines = [
+        `world of preset ${preset.name} (seed ${d.seed}): ${d.people} people (${d.heldOut} held out), relations ${d.relations.join(', ')}, ${d.valuesPerRelation} values each`,
+        `built in ${d.timings.buildMs.toFixed(0)} ms${d.timings.corpusMs !== undefined ? `, corpus composed in ${d.timings.corpusMs.toFixed(0)} ms` : ''}`,
+        '',
+        'languages (similarity measured on 200 sentences):',
+        `  ${'code'.padEnd(5)} ${'order'.padEnd(30)} ${'adj'.padEnd(7)} ${'adpos'.padEnd(13)} ${'morphology'.padEnd(14)} ${'loans'.padStart(5)} ${'shared tok'.padStart(10)} ${'order dist'.padStart(10)}  lost`,
+        ...d.languages.map((l) =>
+          `  ${l.code.padEnd(5)} ${l.order.padEnd(30)} ${l.adjective.padEnd(7)} ${l.adposition.padEnd(13)} ${l.morphology.padEnd(14)} ${String(l.loans).padStart(5)} ${pct(l.similarity.sharedTokenShare).padStart(10)} ${l.similarity.orderDistance.toFixed(3).padStart(10)}  ${l.lost.join('; ') || 'nothing'}`),
+      ];
+      if (d.corpus) {
+        const c = d.corpus;
+        lines.push(
+          '',
+          `pre-training corpus: ${c.totalSentences} sentences, ${c.totalBytes} bytes (= byte-tokenizer tokens); levers: code-switch ${c.options.codeSwitchShare} (p ${c.options.codeSwitchP}), parallel ${c.options.parallelShare}, repeat ${c.options.repeatShare}`,
+          `  ${'lang'.padEnd(7)} ${'docs'.padStart(7)} ${'sentences'.padStart(9)} ${'words'.padStart(8)} ${'bytes'.padStart(9)} ${'share'.padStart(6)} ${'bytes/sent'.padStart(10)} ${'byte vocab'.padStart(10)} ${'chars'.padStart(6)} ${'word types'.padStart(10)}`,
+          ...c.byLanguage.map((l) =>
+            `  ${l.lang.padEnd(7)} ${String(l.docs).padStart(7)} ${String(l.sentences).padStart(9)} ${String(l.words).padStart(8)} ${String(l.bytes).padStart(9)} ${pct(l.byteShare).padStart(6)} ${l.bytesPerSentence.toFixed(1).padStart(10)} ${String(l.distinctBytes).padStart(10)} ${String(l.distinctChars).padStart(6)} ${String(l.wordTypes).padStart(10)}`),
+        );
+      }
+      lines.push('', 'tasks per language (train / test):', ...d.tasks.map((t) => `  ${t.task.padEnd(14)} ${t.train} / ${t.test}`));
+      const langs = ['en', ...d.languages.map((l) => l.code)];
+      lines.push(
+        '',
+        'record bytes (instruction + input + output, UTF-8 = byte tokens), mean / max of 50 test records:',
+        `  ${'task'.padEnd(14)} ${langs.map((l) => l.padStart(10)).join('')}`,
+        ...TASK_IDS.map((task) => `  ${task.padEnd(14)} ${langs.map((l) => {
+          const r = d.recordBytes.find((x) => x.task === task && x.lang === l);
+          return (r ? `${Math.round(r.mean)}/${r.max}` : '-').padStart(10);
+        }).join('')}`),
+      );
+      return { value: { preset: preset.name, configHash: preset.configHash, ...d }, text: lines.join('\n') };
+    }
+    if (sub === 'sample') {
+      const lang = ctx.flags.lang as string | undefined;
+      const task = ctx.flags.task as string | undefined;
+      if (!lang || !task) throw new UsageError('world sample: --lang X and --task T are required');
+      const n = ctx.flags.n === undefined ? 3 : Number(ctx.flags.n);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`world sample: -n must be a positive integer, got "${ctx.flags.n}"`);
+      const world = buildWorld(options);
+      if (task === 'pretrain') {
+        const docs = world.corpus().docs.filter((d) => d.lang === lang).slice(0, n);
+        if (docs.length === 0) throw new UsageError(`world sample: no pre-training documents in "${lang}"; keys are en, ${world.languages.map((l) => `${l}, en+${l}, en|${l}`).join(', ')}`);
+        return { value: docs, text: docs.map((d) => `[${d.kind}] ${d.text}`).join('\n\n') };
+      }
+      if (!(TASK_IDS as readonly string[]).includes(task)) throw new UsageError(`world sample: unknown task "${task}"; expected ${TASK_IDS.join(', ')} or pretrain`);
+      const split = (ctx.flags.split as string | undefined) ?? 'test';
+      if (split !== 'train' && split !== 'test') throw new UsageError(`world sample: --split must be train or test, got "${split}"`);
+      if (lang !== 'en' && !world.transducers.has(lang)) {
+        throw new UsageError(`world sample: language "${lang}" is not in preset ${preset.name}; it has en, ${world.languages.join(', ')} (change with --set languages=...)`);
+      }
+      let examples;
+      try {
+        examples = world.examples(task as TaskId, lang, split, n);
+      } catch (e) {
+        throw new UsageError(`world sample: ${(e as Error).message}`);
+      }
+      const text = examples
+        .map((e) => [`# ${e.id}${e.relation ? ` (${e.relation}${e.heldOut ? ', held out' : ''})` : ''}`, `instruction: ${e.instruction}`, `input: ${e.input.replace(/\n/g, '\n       ')}`, `output: ${e.output}`].join('\n'))
+        .join('\n\n');
+      return { value: examples, text };
+    }
+    throw new UsageError(`world: expected "describe" or "sample", got ${sub === undefined ? 'nothing' : `"${sub}"`}`);
+  },
+};

@@ -1,0 +1,88 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { TRANSLATION_TEMPLATES } from '../../src/data';
+import { ENGLISH_POS, TASK_IDS, toRecords } from '../../src/world';
+import { tinyWorld } from './world-helpers';
+
+const LANGS = ['en', 'ar', 'el', 'hi', 'tr', 'vi', 'zh'];
+
+test('every task gives Alpaca-shaped records, deterministically, for every language and split', () => {
+  const w = tinyWorld();
+  const w2 = tinyWorld();
+  for (const task of TASK_IDS) {
+    for (const lang of LANGS) {
+      if (task === 'translation' && lang === 'en') continue;
+      for (const split of ['train', 'test'] as const) {
+        const ex = w.examples(task, lang, split);
+        assert.ok(ex.length > 0, `${task} ${lang} ${split}`);
+        assert.deepEqual(ex, w2.examples(task, lang, split));
+        for (const r of toRecords(ex)) {
+          assert.deepEqual(Object.keys(r), ['id', 'instruction', 'input', 'output']);
+          assert.ok(r.instruction !== '' && r.output !== '');
+        }
+        assert.equal(new Set(ex.map((e) => e.id)).size, ex.length);
+      }
+    }
+  }
+});
+
+test('context QA: the answer is a span of the context, in every language', () => {
+  const w = tinyWorld();
+  for (const lang of LANGS) {
+    for (const e of w.examples('qa', lang, 'test', 20)) {
+      const context = e.input.split('\n')[0]!;
+      assert.ok(context.includes(e.answer), `${lang}: "${e.answer}" not in ${context}`);
+    }
+  }
+});
+
+test('knowledge infilling: test asks held-out people only, train never does', () => {
+  const w = tinyWorld();
+  for (const lang of ['en', 'tr', 'zh']) {
+    assert.ok(w.examples('knowledge', lang, 'test', 100).every((e) => e.heldOut === true));
+    assert.ok(w.examples('knowledge', lang, 'train', 100).every((e) => e.heldOut === false));
+  }
+  const held = w.kb.people.filter((p) => p.heldOut);
+  assert.equal(w.examples('knowledge', 'tr', 'test', 1000).length, held.length * w.kb.options.relations.length);
+  for (const task of ['alpaca', 'qa', 'summarization', 'translation'] as const) {
+    for (const e of w.examples(task, 'tr', 'train', 30)) for (const p of held) assert.ok(!`${e.instruction} ${e.input} ${e.output}`.includes(p.name), `${task}: ${p.name}`);
+  }
+});
+
+test('translation: English source, X target by the transduction; tests use the first instruction; splits disjoint', () => {
+  const w = tinyWorld();
+  const t = w.transducers.get('hi')!;
+  const test_ = w.examples('translation', 'hi', 'test', 10);
+  for (const e of test_) {
+    assert.equal(e.output, t.toX(e.input));
+    assert.equal(e.instruction, 'Translate the following sentences from English to Hindi.');
+  }
+  const train = w.examples('translation', 'hi', 'train', 10);
+  assert.equal(new Set(train.map((e) => e.instruction)).size, Math.min(TRANSLATION_TEMPLATES.length, train.length));
+  const names = (xs: typeof train) =>
+    new Set(xs.flatMap((e) => e.input.split(/[\s.?]+/).filter((t) => /^\p{Lu}/u.test(t) && ENGLISH_POS[t.toLowerCase()] === undefined)));
+  assert.ok(names(test_).size > 0);
+  for (const n of names(test_)) assert.ok(!names(train).has(n), n);
+  // the same English in every language (FLORES is multi-way parallel)
+  assert.deepEqual(w.examples('translation', 'zh', 'test', 10).map((e) => e.input), test_.map((e) => e.input));
+});
+
+test('alpaca: record i is the same item in English and in its transduction', () => {
+  const w = tinyWorld();
+  const en = w.examples('alpaca', 'en', 'train', 30);
+  const vi = w.examples('alpaca', 'vi', 'train', 30);
+  const t = w.transducers.get('vi')!;
+  en.forEach((e, i) => {
+    assert.equal(vi[i]!.instruction, t.toX(e.instruction));
+    assert.equal(vi[i]!.output, t.toX(e.output));
+  });
+});
+
+test('qa and knowledge carry the English value for a lenient score; the strict answer is its X word', () => {
+  const w = tinyWorld();
+  const t = w.transducers.get('el')!;
+  for (const task of ['qa', 'knowledge'] as const) {
+    for (const e of w.examples(task, 'el', 'test', 10)) assert.equal(e.answer, t.word(e.answerEnglish!));
+    for (const e of w.examples(task, 'en', 'test', 10)) assert.equal(e.answer, e.answerEnglish);
+  }
+});
