@@ -4,11 +4,14 @@
 
 export * from './backend';
 export * from './config/presets';
+export * from './bench/train-bench';
 export * from './eval/metrics';
 export * from './io/atomic';
+export * from './model';
 export * from './provenance';
 export * from './random/rng';
 export * from './session';
+export * from './train';
 export * from './viz/format';
 export * from './viz/plot';
 export * from './viz/table';
