@@ -3,7 +3,7 @@
  * reference model (vocab 512, width 128, 4 layers, 4 heads, sequence 64, batch 32)
  * for a fixed number of steps on random tokens and reports tokens/s and GFLOP/s;
  * where Debian's python3-torch is installed it trains the same model with PyTorch in
- * the same run (bench/torch_train.py) and reports the ratio. Sizes how long the
+ * the same run (test/bench/torch_train.py) and reports the ratio. Sizes how long the
  * laboratory notebooks' training takes on a given machine.
  */
 
@@ -156,7 +156,7 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
     const found = findTorchPython(options.python);
     if (!found.python) result.torchSkipped = found.why;
     else {
-      const script = path.join(__dirname, '..', '..', 'bench', 'torch_train.py');
+      const script = path.join(__dirname, '..', '..', 'test', 'bench', 'torch_train.py');
       const args = [script, '--family', family, '--steps', String(steps), '--warmup', String(warmup), '--batch', String(batch), '--seq', String(seqLen),
         '--threads', String(options.torchThreads ?? 1), '--device', options.torchDevice ?? 'cpu', '--dff', String(cfg.dFf)];
       log(`bench: PyTorch (${found.why}), ${options.torchThreads ?? 1} thread(s), ${options.torchDevice ?? 'cpu'}`);

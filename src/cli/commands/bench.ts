@@ -11,7 +11,7 @@ export const command: Command = {
 Trains the reference model (vocab 512, d 128, 4 layers, 4 heads, seq 64, batch 32) for
 --steps timed steps (default 10, after --warmup 2) and prints tokens/s and GFLOP/s.
 Where a Python with torch exists (XALIGN_PYTHON, else /usr/bin/python3) the same model
-trains in PyTorch in the same run (bench/torch_train.py, --torch-threads, default 1,
+trains in PyTorch in the same run (test/bench/torch_train.py, --torch-threads, default 1,
 the threads tfjs-wasm uses in Node) and the ratio is printed. --compare also times the
 model with each speed fast path switched off (what each bought); --ablate switches
 fast paths off for the main run (keys: denseGrad, weightSlices,

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The GPU benchmark, one prepared command for the GPU test machine (see README "Speed"):
-# unpacks node and dawn.node from out/gpu-bundle (bench/gpu/build-bundle.sh), finds a
+# unpacks node and dawn.node from out/gpu-bundle (test/bench/gpu/build-bundle.sh), finds a
 # Vulkan driver for Dawn, then trains the reference model with tfjs-webgpu and with
 # PyTorch CUDA in the same run. Results (JSON and logs) go to $OUT (default out/gpu-run).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 B="$PWD/out/gpu-bundle"
 OUT="${OUT:-$PWD/out/gpu-run}"
 mkdir -p "$OUT"

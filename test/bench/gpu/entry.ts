@@ -1,5 +1,5 @@
 /**
- * Entry of the self-contained GPU benchmark bundle (bench/gpu/build-bundle.sh bundles
+ * Entry of the self-contained GPU benchmark bundle (test/bench/gpu/build-bundle.sh bundles
  * it with esbuild so the GPU machine, which has no Node.js packages, needs only the
  * node binary, this bundle and dawn.node). Usage:
  *   node bench.cjs probe                     # which backends start, and why
@@ -7,8 +7,8 @@
  * Prints the human-readable figures on stderr and one JSON document on stdout.
  */
 import { parseArgs } from 'node:util';
-import { selectBackend } from '../../src/backend';
-import { benchTrain, formatBench } from '../../src/bench/train-bench';
+import { selectBackend } from '../../../src/backend';
+import { benchTrain, formatBench } from '../../../src/bench/train-bench';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({

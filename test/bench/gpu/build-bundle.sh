@@ -2,20 +2,20 @@
 # Builds out/gpu-bundle/: everything the GPU test machine (no Node.js, no network)
 # needs to run `xalign bench train` on webgpu next to PyTorch CUDA, under 64 MiB:
 #   node.xz            this machine's node binary, xz-compressed (unpacked with Python's lzma)
-#   bench.cjs          bench/gpu/entry.ts bundled with esbuild (tfjs included)
+#   bench.cjs          test/bench/gpu/entry.ts bundled with esbuild (tfjs included)
 #   node_modules/      webgpu (index.js, package.json, dawn.node.xz) and a resolvable
 #                      stub of @tensorflow/tfjs-backend-webgpu (the code itself is bundled)
 #   sysroot/           libvulkan1, libegl1, libglvnd0 from Debian, unpacked with dpkg -x
-# Then: the run tool carries out/gpu-bundle and runs bench/gpu/run.sh.
+# Then: the run tool carries out/gpu-bundle and runs test/bench/gpu/run.sh.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 B=out/gpu-bundle
 mkdir -p "$B"
 if [ ! -f "$B/node.xz" ] || [ "$(cat "$B/node.version" 2>/dev/null)" != "$(node --version)" ]; then
   xz -6 -T1 -c "$(command -v node)" > "$B/node.xz.tmp" && mv "$B/node.xz.tmp" "$B/node.xz"
   node --version > "$B/node.version"
 fi
-node_modules/.bin/esbuild bench/gpu/entry.ts --bundle --platform=node --format=cjs --target=node20 \
+node_modules/.bin/esbuild test/bench/gpu/entry.ts --bundle --platform=node --format=cjs --target=node20 \
   --external:webgpu --log-level=warning --outfile="$B/bench.cjs"
 W="$B/node_modules/webgpu"
 mkdir -p "$W/dist/linux-x64"
