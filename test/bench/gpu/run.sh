@@ -36,10 +36,10 @@ if ! probe; then
   done
 fi
 tail -3 "$OUT/probe.err"; grep -m1 '"reason"' "$OUT/probe.json" || echo "webgpu did not start"
-STEPS="${STEPS:-20}"
+STEPS="${STEPS:-20}"  # BENCH_ARGS adds flags to the benchmark, e.g. "--batch 128 --seq 128"
 BACKEND=webgpu
 grep -q '"name": "webgpu"' "$OUT/probe.json" 2>/dev/null || BACKEND=wasm
-timeout "${BENCH_TIMEOUT:-240}" "$NODE" "$B/bench.cjs" train --backend "$BACKEND" --steps "$STEPS" --warmup 3 --torch-device "${TORCH_DEVICE:-cuda}" \
+timeout "${BENCH_TIMEOUT:-240}" "$NODE" "$B/bench.cjs" train --backend "$BACKEND" --steps "$STEPS" --warmup 3 --torch-device "${TORCH_DEVICE:-cuda}" ${BENCH_ARGS:-} \
   > "$OUT/bench.json" 2> "$OUT/bench.log"
 echo "bench exit $?"
 grep -v '^  tfjs step' "$OUT/bench.log" | grep -v '^Warning' | tail -12
