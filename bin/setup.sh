@@ -5,6 +5,8 @@
 #     (for the report's browser test) through apt, only if missing.
 #     XALIGN_NO_BROWSER=1 skips Chromium.
 #   - Elsewhere: prints what to install with pip and goes on.
+#   - Debian 12: lavapipe (Mesa >= 25) from bookworm-backports for the webgpu backend
+#     on CPU (XALIGN_NO_WEBGPU=1 skips it; without apt it is skipped with a message).
 #   - npm ci, only when node_modules does not match package-lock.json.
 #   - the offline corpus (xalign data build); XALIGN_NO_DATA=1 skips it.
 set -euo pipefail
@@ -56,6 +58,36 @@ else
     say "then point xalign at that Python with XALIGN_PYTHON=/path/to/python3. Going on."
   fi
   command -v chromium >/dev/null 2>&1 || say "no Chromium: the report's browser check will be skipped (set XALIGN_CHROMIUM to a Chromium binary)."
+fi
+
+# --- WebGPU on CPU (optional): Mesa >= 25 lavapipe, which Dawn accepts ----------
+# The webgpu backend's tests run on it; Debian 12 ships Mesa 22 (rejected by Dawn), so
+# the driver comes from bookworm-backports. XALIGN_NO_WEBGPU=1 skips this step.
+if [ "${XALIGN_NO_WEBGPU:-0}" != "1" ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
+  mesa_ver=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null || true)
+  mesa_major=${mesa_ver%%.*}; mesa_major=${mesa_major##*:}
+  if [ -n "$mesa_ver" ] && [ "${mesa_major:-0}" -ge 25 ] 2>/dev/null; then
+    say "lavapipe (Mesa $mesa_ver) present for the webgpu backend"
+  else
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="$(command -v sudo || true)"
+    codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+    if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then
+      say "webgpu on CPU needs Mesa >= 25 (mesa-vulkan-drivers); run as root to install it. Going on."
+    elif [ "$codename" = "bookworm" ]; then
+      list=/etc/apt/sources.list.d/bookworm-backports.list
+      if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+        echo "deb http://deb.debian.org/debian bookworm-backports main" | $SUDO tee "$list" >/dev/null
+      fi
+      say "installing lavapipe (mesa-vulkan-drivers) from bookworm-backports for the webgpu backend"
+      if $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null; then
+        say "lavapipe installed"
+      else
+        say "could not install lavapipe from bookworm-backports: the webgpu test will skip. Going on."
+      fi
+    else
+      say "webgpu on CPU needs Mesa >= 25 (mesa-vulkan-drivers, found '${mesa_ver:-none}'); install it from your distribution if it has one. Going on."
+    fi
+  fi
 fi
 
 # --- npm packages -------------------------------------------------------------

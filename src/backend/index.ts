@@ -5,7 +5,8 @@
  * 1. `tensorflow`: native libtensorflow through `@tensorflow/tfjs-node-gpu` or
  *    `@tensorflow/tfjs-node`. Optional: a user installs it; xalign never requires it.
  * 2. `webgpu`: `@tensorflow/tfjs-backend-webgpu` on Dawn (the `webgpu` npm package)
- *    when a GPU adapter exists (a real GPU, or Mesa's lavapipe on CPU).
+ *    when a GPU adapter exists. A software adapter (Mesa's lavapipe on CPU) is used only
+ *    when forced: it is correct, and the tests use it, but slower than wasm.
  * 3. `wasm`: XNNPACK with SIMD; the fastest CPU path that always installs.
  * 4. `cpu`: plain JavaScript; slow, used as the numerical oracle in tests.
  *
@@ -72,7 +73,10 @@ async function tryTensorflow(): Promise<BackendProbe> {
   return { name: 'tensorflow', available: false, detail: '@tensorflow/tfjs-node(-gpu) is not installed (optional)' };
 }
 
-async function tryWebgpu(): Promise<BackendProbe> {
+/** Software Vulkan/WebGPU adapters: correct but slower than wasm, so auto skips them. */
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe/i;
+
+async function tryWebgpu(forced = false): Promise<BackendProbe> {
   const missing = ['webgpu', '@tensorflow/tfjs-backend-webgpu'].filter((p) => !resolvable(p));
   if (missing.length > 0) {
     return { name: 'webgpu', available: false, detail: `package ${missing.join(' and ')} not installed` };
@@ -85,10 +89,18 @@ async function tryWebgpu(): Promise<BackendProbe> {
     if (!(g.navigator as { gpu?: unknown } | undefined)?.gpu) {
       Object.defineProperty(g, 'navigator', { value: { gpu: dawn.create([]) }, configurable: true, writable: true });
     }
-    const gpu = (g.navigator as { gpu: { requestAdapter: () => Promise<{ info?: { description?: string } } | null> } })
-      .gpu;
+    type Adapter = { info?: { description?: string; device?: string; vendor?: string }; isFallbackAdapter?: boolean };
+    const gpu = (g.navigator as { gpu: { requestAdapter: () => Promise<Adapter | null> } }).gpu;
     const adapter = await gpu.requestAdapter();
     if (!adapter) return { name: 'webgpu', available: false, detail: 'Dawn found no GPU adapter (no Vulkan driver?)' };
+    const described = [adapter.info?.description, adapter.info?.device, adapter.info?.vendor].filter(Boolean).join(' ');
+    if (!forced && (adapter.isFallbackAdapter || SOFTWARE_ADAPTER.test(described))) {
+      return {
+        name: 'webgpu',
+        available: false,
+        detail: `only a software adapter (${adapter.info?.description || 'fallback'}): slower than wasm; XALIGN_BACKEND=webgpu forces it`,
+      };
+    }
     require('@tensorflow/tfjs-backend-webgpu');
     if (await tf.setBackend('webgpu')) {
       return { name: 'webgpu', available: true, detail: `adapter: ${adapter.info?.description || 'unnamed'}` };
@@ -119,7 +131,7 @@ async function tryCpu(): Promise<BackendProbe> {
 
 const PROBES: Record<BackendName, () => Promise<BackendProbe>> = {
   tensorflow: tryTensorflow,
-  webgpu: tryWebgpu,
+  webgpu: () => tryWebgpu(false),
   wasm: tryWasm,
   cpu: tryCpu,
 };
@@ -148,7 +160,7 @@ export async function selectBackend(requested?: string): Promise<BackendChoice> 
   const order: BackendName[] = want === 'auto' ? [...BACKEND_NAMES] : [want as BackendName];
   const probes: BackendProbe[] = [];
   for (const name of order) {
-    const probe = await PROBES[name]();
+    const probe = name === 'webgpu' ? await tryWebgpu(want !== 'auto') : await PROBES[name]();
     probes.push(probe);
     if (probe.available) {
       await tf.ready();

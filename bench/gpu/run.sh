@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The GPU benchmark, one prepared command for the GPU test machine (see README "Speed"):
+# unpacks node and dawn.node from out/gpu-bundle (bench/gpu/build-bundle.sh), finds a
+# Vulkan driver for Dawn, then trains the reference model with tfjs-webgpu and with
+# PyTorch CUDA in the same run. Results (JSON and logs) go to $OUT (default out/gpu-run).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+B="$PWD/out/gpu-bundle"
+OUT="${OUT:-$PWD/out/gpu-run}"
+mkdir -p "$OUT"
+PY=$(command -v python3)
+T=$(mktemp -d)
+"$PY" - "$B" "$T" <<'PYEOF'
+import lzma, os, shutil, sys
+b, t = sys.argv[1], sys.argv[2]
+with lzma.open(os.path.join(b, "node.xz")) as f, open(os.path.join(t, "node"), "wb") as g:
+    shutil.copyfileobj(f, g)
+os.chmod(os.path.join(t, "node"), 0o755)
+d = os.path.join(b, "node_modules/webgpu/dist/linux-x64")
+if not os.path.exists(os.path.join(d, "dawn.node")):
+    with lzma.open(os.path.join(d, "dawn.node.xz")) as f, open(os.path.join(d, "dawn.node"), "wb") as g:
+        shutil.copyfileobj(f, g)
+PYEOF
+NODE="$T/node"
+export LD_LIBRARY_PATH="$B/sysroot/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export XALIGN_PYTHON="$PY"
+{ nvidia-smi -L; "$NODE" --version; "$PY" -c 'import torch; print("torch", torch.__version__, torch.cuda.is_available())'; } > "$OUT/env.txt" 2>&1
+cat "$OUT/env.txt"
+probe() { timeout 60 "$NODE" "$B/bench.cjs" probe --backend webgpu > "$OUT/probe.json" 2> "$OUT/probe.err"; }
+if ! probe; then
+  for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
+    [ -f "$icd" ] || continue
+    export VK_DRIVER_FILES="$icd" VK_ICD_FILENAMES="$icd"
+    echo "retrying with VK_DRIVER_FILES=$icd"
+    probe && break
+  done
+fi
+tail -3 "$OUT/probe.err"; grep -m1 '"reason"' "$OUT/probe.json" || echo "webgpu did not start"
+STEPS="${STEPS:-20}"
+BACKEND=webgpu
+grep -q '"name": "webgpu"' "$OUT/probe.json" 2>/dev/null || BACKEND=wasm
+timeout "${BENCH_TIMEOUT:-240}" "$NODE" "$B/bench.cjs" train --backend "$BACKEND" --steps "$STEPS" --warmup 3 --torch-device "${TORCH_DEVICE:-cuda}" \
+  > "$OUT/bench.json" 2> "$OUT/bench.log"
+echo "bench exit $?"
+grep -v '^  tfjs step' "$OUT/bench.log" | grep -v '^Warning' | tail -12
+rm -rf "$T"

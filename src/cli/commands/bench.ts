@@ -1,0 +1,60 @@
+import { benchTrain, formatBench } from '../../bench/train-bench';
+import { type Command, UsageError } from '../command';
+
+export const command: Command = {
+  name: 'bench',
+  summary: 'benchmarks (bench train: tokens/s of the reference model, and PyTorch side by side)',
+  usage: `usage: xalign bench train [--steps N] [--warmup N] [--family llama|neox] [--backend NAME]
+                          [--batch N] [--seq N] [--skip-torch] [--torch-threads N]
+                          [--torch-device cpu|cuda] [--ablate KEY,...] [--compare] [--json]
+
+Trains the reference model (vocab 512, d 128, 4 layers, 4 heads, seq 64, batch 32) for
+--steps timed steps (default 10, after --warmup 2) and prints tokens/s and GFLOP/s.
+Where a Python with torch exists (XALIGN_PYTHON, else /usr/bin/python3) the same model
+trains in PyTorch in the same run (bench/torch_train.py, --torch-threads, default 1,
+the threads tfjs-wasm uses in Node) and the ratio is printed. --compare also times the
+model with each speed fast path switched off (what each bought); --ablate switches
+fast paths off for the main run (keys: denseGrad, weightSlices,
+depthwiseBmm, constOperands).`,
+  options: {
+    steps: { type: 'string' },
+    warmup: { type: 'string' },
+    family: { type: 'string' },
+    backend: { type: 'string' },
+    batch: { type: 'string' },
+    seq: { type: 'string' },
+    'skip-torch': { type: 'boolean', default: false },
+    'torch-threads': { type: 'string' },
+    'torch-device': { type: 'string' },
+    ablate: { type: 'string' },
+    compare: { type: 'boolean', default: false },
+  },
+  async run(ctx) {
+    const what = ctx.positionals[0];
+    if (what !== 'train') throw new UsageError(`bench: expected "train", got ${JSON.stringify(what ?? '')}`);
+    const int = (name: string): number | undefined => {
+      const v = ctx.flags[name];
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`bench: --${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+      return n;
+    };
+    const family = ctx.flags.family;
+    if (family !== undefined && family !== 'llama' && family !== 'neox') throw new UsageError('bench: --family must be llama or neox');
+    const result = await benchTrain({
+      steps: int('steps'),
+      warmup: int('warmup'),
+      batch: int('batch'),
+      seqLen: int('seq'),
+      family: family as 'llama' | 'neox' | undefined,
+      backend: ctx.flags.backend as string | undefined,
+      torch: !ctx.flags['skip-torch'],
+      torchThreads: int('torch-threads'),
+      torchDevice: ctx.flags['torch-device'] as string | undefined,
+      ablate: typeof ctx.flags.ablate === 'string' ? ctx.flags.ablate.split(',').filter(Boolean) : undefined,
+      compare: ctx.flags.compare === true,
+      log: ctx.log,
+    });
+    return { value: result, text: formatBench(result) };
+  },
+};

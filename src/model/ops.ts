@@ -1,0 +1,219 @@
+/**
+ * Building blocks of the laboratory transformer, written for speed on TensorFlow.js's
+ * wasm backend (see README "Speed"):
+ * - the wasm backend hands only untransposed 2-D matmuls to XNNPACK, so `dense` and
+ *   `bmm` carry their own gradients that transpose explicitly first;
+ * - wasm lacks the gradient of `gather` (UnsortedSegmentSum), so embeddings are a
+ *   one-hot matrix times the table, and the one-hot is built as int32 and cast (wasm's
+ *   float one-hot returns wrong bits);
+ * - rotary positions are applied on the [tokens, dModel] layout as x*cos + (x R)*sin
+ *   with a fixed signed permutation R, one 2-D matmul instead of slices per head.
+ * All functions are synchronous tensor math; call them inside `tf.tidy`.
+ */
+
+import { tf } from '../backend';
+
+/**
+ * Switches for the speed work, so the benchmark can measure what each bought
+ * (`xalign bench train --ablate denseGrad,weightSlices`). Both on by default.
+ */
+export const fastPaths = {
+  /** dense/bmm with explicit-transpose gradients (off: tf.matMul's own gradient). */
+  denseGrad: true,
+  /** q/k/v and gate/up as slices of the fused weight (off: one matmul, then split the activation). */
+  weightSlices: true,
+  /** On wasm, attention's batched matmuls as depthwise convolutions (XNNPACK) instead of BatchMatMul's scalar loop. */
+  depthwiseBmm: true,
+  /** No gradient work for constant operands (the rotary permutation, the one-hot ids). */
+  constOperands: true,
+};
+
+/**
+ * x @ c for a constant c [k, m]: the gradient is only dx = dy @ cT (cT = c transposed,
+ * given), skipping the matmul and transpose a gradient for c would cost.
+ */
+export function constMatmul(c: tf.Tensor2D, cT: tf.Tensor2D): (x: tf.Tensor2D) => tf.Tensor2D {
+  const f = tf.customGrad((x) => ({
+    value: tf.matMul(x as tf.Tensor2D, c),
+    gradFunc: (dy) => tf.matMul(dy as tf.Tensor2D, cT),
+  })) as (x: tf.Tensor2D) => tf.Tensor2D;
+  return (x) => (fastPaths.constOperands ? f(x) : dense(x, c));
+}
+
+const embedCustom = tf.customGrad((oneHot, table, save) => {
+  (save as tf.GradSaveFunc)([oneHot as tf.Tensor2D]);
+  return {
+    value: tf.matMul(oneHot as tf.Tensor2D, table as tf.Tensor2D),
+    gradFunc: (dy, saved) => {
+      const [oh] = saved as [tf.Tensor2D];
+      return [tf.zerosLike(oh), tf.matMul(tf.transpose(oh), dy as tf.Tensor2D)];
+    },
+  };
+}) as (oneHot: tf.Tensor2D, table: tf.Tensor2D) => tf.Tensor2D;
+
+/** Embedding rows of `table` [V, d] for `ids` [n]: one-hot [n, V] @ table (wasm lacks gather's gradient). */
+export function embed(ids: tf.Tensor1D, table: tf.Tensor): tf.Tensor2D {
+  const oneHot = oneHotFloat(ids, table.shape[0]!);
+  return fastPaths.constOperands ? embedCustom(oneHot, table as tf.Tensor2D) : dense(oneHot, table);
+}
+
+/** x [n, k] @ w [k, m], with a gradient made of untransposed matmuls. */
+export function dense(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
+  return fastPaths.denseGrad ? denseCustom(x, w as tf.Tensor2D) : tf.matMul(x, w as tf.Tensor2D);
+}
+
+/** Batched a [b, n, k] @ b [b, k, m], gradient through explicit transposes. */
+export function bmm(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  if (fastPaths.depthwiseBmm && tf.getBackend() === 'wasm') return bmmDepthwiseGrad(a, b);
+  return fastPaths.denseGrad ? bmmCustom(a, b) : tf.matMul(a, b);
+}
+
+/**
+ * a [c, r, k] @ b [c, k, m] as one depthwise convolution: channel j of the input
+ * image [1, r, k, c] is a[j], and its m filters of size 1 x k are the columns of b[j];
+ * the "valid" output [1, r, 1, c*m] holds every product. wasm runs depthwise
+ * convolutions in XNNPACK, about 3x faster than its BatchMatMul loop (README "Speed").
+ */
+function bmmDepthwise(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const [c, r, k] = a.shape;
+  const m = b.shape[2];
+  const image = tf.reshape(tf.transpose(a, [1, 2, 0]), [1, r, k, c]) as tf.Tensor4D;
+  const filter = tf.reshape(tf.transpose(b, [1, 0, 2]), [1, k, c, m]) as tf.Tensor4D;
+  const out = tf.depthwiseConv2d(image, filter, 1, 'valid');
+  return tf.transpose(tf.reshape(out, [r, c, m]), [1, 0, 2]) as tf.Tensor3D;
+}
+
+const bmmDepthwiseGrad = explicitGrad<tf.Tensor3D>(bmmDepthwise, flip3);
+
+/**
+ * `product(a, b)` with the gradient dA = product(dY, flip(b)), dB = product(flip(a), dY),
+ * where `flip` transposes the last two axes explicitly (no transposed-matmul flags).
+ */
+function explicitGrad<T extends tf.Tensor>(product: (a: T, b: T) => T, flip: (t: T) => T): (a: T, b: T) => T {
+  return tf.customGrad((a, b, save) => {
+    (save as tf.GradSaveFunc)([a as T, b as T]);
+    return {
+      value: product(a as T, b as T),
+      gradFunc: (dy, saved) => {
+        const [sa, sb] = saved as [T, T];
+        return [product(dy as T, flip(sb)), product(flip(sa), dy as T)];
+      },
+    };
+  }) as (a: T, b: T) => T;
+}
+
+const denseCustom = explicitGrad<tf.Tensor2D>((a, b) => tf.matMul(a, b), (t) => tf.transpose(t));
+function flip3(t: tf.Tensor3D): tf.Tensor3D {
+  return tf.transpose(t, [0, 2, 1]);
+}
+const bmmCustom = explicitGrad<tf.Tensor3D>((a, b) => tf.matMul(a, b), flip3);
+
+/** One-hot rows of `ids` [n] (int32) as float32 [n, depth]. */
+export function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
+  return tf.cast(tf.oneHot(ids, depth), 'float32') as tf.Tensor2D;
+}
+
+/** RMSNorm (Zhang and Sennrich 2019), LLaMA's normalisation. x [n, d]. */
+export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps: number): tf.Tensor2D {
+  const ms = tf.mean(tf.square(x), -1, true);
+  return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, eps))), weight) as tf.Tensor2D;
+}
+
+/** LayerNorm with gain and bias, GPT-NeoX's normalisation. x [n, d]. */
+export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor2D {
+  const mean = tf.mean(x, -1, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), -1, true);
+  return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, eps))), weight), bias) as tf.Tensor2D;
+}
+
+/** GELU, tanh approximation (Hendrycks and Gimpel 2016). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  const c = Math.sqrt(2 / Math.PI);
+  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.square(x), x), 0.044715)), c);
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+}
+
+/** SiLU / swish, the gate of SwiGLU. */
+export function silu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(x, tf.sigmoid(x));
+}
+
+/**
+ * Rotary tables for head size `headDim`, `nHeads` heads, rotating the first `rotDim`
+ * dims of each head (GPT-NeoX "rotate half" layout). Returns cos/sin values for the
+ * given positions, laid out [positions.length, nHeads * headDim] (pass dims: cos 1,
+ * sin 0), and the [d, d] signed permutation R with (x R)[i] = -x[i+h] or x[i-h].
+ */
+export class Rotary {
+  readonly d: number;
+  private readonly invFreq: number[];
+  constructor(
+    readonly nHeads: number,
+    readonly headDim: number,
+    readonly rotDim: number,
+    base: number,
+  ) {
+    this.d = nHeads * headDim;
+    const half = rotDim / 2;
+    this.invFreq = Array.from({ length: half }, (_, i) => 1 / base ** ((2 * i) / rotDim));
+  }
+
+  static forConfig(cfg: { dModel: number; nHeads: number; rotaryFraction: number; ropeBase: number }): Rotary {
+    const hd = cfg.dModel / cfg.nHeads;
+    const rot = Math.max(2, Math.round((hd * cfg.rotaryFraction) / 2) * 2);
+    return new Rotary(cfg.nHeads, hd, rot, cfg.ropeBase);
+  }
+
+  /** cos and sin as Float32Arrays of length positions.length * d. */
+  tables(positions: ArrayLike<number>): { cos: Float32Array; sin: Float32Array } {
+    const { d, headDim, rotDim } = this;
+    const half = rotDim / 2;
+    const cos = new Float32Array(positions.length * d).fill(1);
+    const sin = new Float32Array(positions.length * d);
+    for (let t = 0; t < positions.length; t++) {
+      const pos = positions[t]!;
+      for (let i = 0; i < half; i++) {
+        const angle = pos * this.invFreq[i]!;
+        const c = Math.cos(angle);
+        const s = Math.sin(angle);
+        for (let h = 0; h < this.nHeads; h++) {
+          const o = t * d + h * headDim;
+          cos[o + i] = c;
+          cos[o + i + half] = c;
+          sin[o + i] = s;
+          sin[o + i + half] = s;
+        }
+      }
+    }
+    return { cos, sin };
+  }
+
+  /** The [d, d] matrix R: rotate_half per head, zero on pass-through dims. */
+  permutation(): Float32Array {
+    const { d, headDim, rotDim } = this;
+    const half = rotDim / 2;
+    const r = new Float32Array(d * d);
+    for (let h = 0; h < this.nHeads; h++) {
+      for (let i = 0; i < half; i++) {
+        const a = h * headDim + i;
+        const b = a + half;
+        // out[a] = -x[b]; out[b] = x[a]   (column = output index)
+        r[b * d + a] = -1;
+        r[a * d + b] = 1;
+      }
+    }
+    return r;
+  }
+}
+
+/**
+ * x [b*t, d] rotated: x*cos + rotate(x)*sin (rotate = x R), with cos/sin [t, d] (shared by all rows) or
+ * [b, t, d] (per-row positions, for decoding).
+ */
+export function applyRotary(x: tf.Tensor2D, cos: tf.Tensor, sin: tf.Tensor, rotate: (x: tf.Tensor2D) => tf.Tensor2D, b: number, t: number): tf.Tensor2D {
+  const d = x.shape[1];
+  const x3 = tf.reshape(x, [b, t, d]);
+  const r3 = tf.reshape(rotate(x), [b, t, d]);
+  return tf.reshape(tf.add(tf.mul(x3, cos), tf.mul(r3, sin)), [b * t, d]) as tf.Tensor2D;
+}

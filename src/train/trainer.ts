@@ -1,0 +1,278 @@
+/**
+ * The training loop shared by pre-training and instruction tuning (paper Section 3.1
+ * and the public Alpaca-style recipe): AdamW, cosine schedule with 3% warm-up,
+ * global-norm clipping, gradient accumulation, packed or bucketed batches, periodic
+ * evaluation with optional early stopping, progress events, and checkpoints from
+ * which a killed run resumes to the same losses at the same steps.
+ *
+ * Checkpoint folder layout: `step-NNNNNNNN/` holds model.safetensors, config.json,
+ * tokenizer.json, optimizer.safetensors and trainer.json (step, data position and Rng
+ * state, history); `latest.json` names the newest complete one and is written last,
+ * so a run killed while writing resumes from the previous checkpoint.
+ */
+
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tf } from '../backend';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
+import { checkWeights, saveModel } from '../model/checkpoint';
+import { decodeSafetensors, encodeSafetensors } from '../model/safetensors';
+import type { Tokenizer } from '../model/tokenizer';
+import type { Transformer } from '../model/transformer';
+import { Rng } from '../random/rng';
+import { type Batching, BatchStream, type DataPosition, type Example, makeBatches, type Objective } from './data';
+import { batchLossSum, evaluateLoss } from './loss';
+import { AdamW, clipByGlobalNorm, cosineLr } from './optim';
+
+export interface TrainConfig {
+  objective: Objective;
+  batching: Batching;
+  /** Optimiser steps. */
+  steps: number;
+  /** Rows per micro-batch. */
+  batchSize: number;
+  /** Micro-batches per optimiser step (gradient accumulation). */
+  accumulate: number;
+  /** Tokens per row (pack) or the cap on an example's length (pad). */
+  seqLen: number;
+  lr: number;
+  warmupFraction: number;
+  /** Final learning rate as a fraction of lr. */
+  minLrRatio: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Global gradient-norm limit (0 = off). */
+  clipNorm: number;
+  /** Evaluate every N steps (0 = never). */
+  evalEvery: number;
+  /** Stop after this many evaluations without improvement (0 = never). */
+  earlyStopPatience: number;
+  /** Checkpoint every N steps when a checkpoint folder is given (0 = only at the end). */
+  checkpointEvery: number;
+  /** Seeds the data order. */
+  seed: number;
+}
+
+/** The default recipe, scaled to the laboratory models. */
+export function defaultTrainConfig(): TrainConfig {
+  return {
+    objective: 'instruction',
+    batching: 'pad',
+    steps: 100,
+    batchSize: 16,
+    accumulate: 1,
+    seqLen: 64,
+    lr: 1e-3,
+    warmupFraction: 0.03,
+    minLrRatio: 0.1,
+    weightDecay: 0.0,
+    beta1: 0.9,
+    beta2: 0.95,
+    eps: 1e-8,
+    clipNorm: 1.0,
+    evalEvery: 0,
+    earlyStopPatience: 0,
+    checkpointEvery: 0,
+    seed: 1,
+  };
+}
+
+/** Defaults overridden by `overrides`; unknown keys and wrong types are errors naming the field. */
+export function trainConfig(overrides: Record<string, unknown> = {}, source = 'train config'): TrainConfig {
+  const base = defaultTrainConfig();
+  for (const [k, v] of Object.entries(overrides)) {
+    if (!(k in base)) throw new Error(`${source}: unknown field "${k}"; known: ${Object.keys(base).join(', ')}`);
+    const want = typeof base[k as keyof TrainConfig];
+    if (typeof v !== want) throw new Error(`${source}: field "${k}" must be a ${want}, got ${JSON.stringify(v)}`);
+  }
+  const cfg = { ...base, ...overrides } as TrainConfig;
+  if (cfg.objective !== 'instruction' && cfg.objective !== 'lm') throw new Error(`${source}: field "objective" must be "instruction" or "lm"`);
+  if (cfg.batching !== 'pack' && cfg.batching !== 'pad') throw new Error(`${source}: field "batching" must be "pack" or "pad"`);
+  for (const k of ['steps', 'batchSize', 'accumulate', 'seqLen'] as const) {
+    if (!Number.isInteger(cfg[k]) || cfg[k] < 1) throw new Error(`${source}: field "${k}" must be a positive integer, got ${cfg[k]}`);
+  }
+  for (const k of ['evalEvery', 'earlyStopPatience', 'checkpointEvery', 'seed'] as const) {
+    if (!Number.isInteger(cfg[k]) || cfg[k] < 0) throw new Error(`${source}: field "${k}" must be an integer >= 0, got ${cfg[k]}`);
+  }
+  if (!(cfg.lr > 0)) throw new Error(`${source}: field "lr" must be > 0`);
+  return cfg;
+}
+
+export type TrainEvent =
+  | { type: 'step'; step: number; totalSteps: number; loss: number; lr: number; gradNorm: number; tokensPerSec: number; elapsedSec: number; etaSec: number }
+  | { type: 'eval'; step: number; loss: number; best: number }
+  | { type: 'checkpoint'; step: number; dir: string }
+  | { type: 'resume'; step: number; dir: string }
+  | { type: 'early-stop'; step: number; best: number };
+
+/**
+ * One line for a step event: loss, learning rate, tokens/s and ETA. The CLI prints it
+ * after a progress bar; a notebook passes it as the note of `nb.progress`:
+ * `const bar = nb.progress('training', steps); train({..., onEvent: (e) => e.type === 'step' && bar(e.step, describeStep(e))})`.
+ */
+export function describeStep(e: Extract<TrainEvent, { type: 'step' }>): string {
+  const eta = e.etaSec < 60 ? `${e.etaSec.toFixed(1)} s` : `${Math.floor(e.etaSec / 60)} min ${Math.round(e.etaSec % 60)} s`;
+  return `step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} ${e.tokensPerSec.toFixed(0)} tok/s ETA ${eta}`;
+}
+
+export interface TrainResult {
+  steps: number;
+  /** Training loss per step (index = step - 1), including steps before a resume. */
+  losses: number[];
+  evals: { step: number; loss: number }[];
+  stoppedEarly: boolean;
+  tokensPerSec: number;
+}
+
+export interface TrainRun {
+  model: Transformer;
+  tokenizer?: Tokenizer;
+  train: readonly Example[];
+  eval?: readonly Example[];
+  config: TrainConfig;
+  /** Token that fills padded positions (default: the tokenizer's pad, else 0). */
+  padToken?: number;
+  /** Folder for checkpoints; resume from its latest.json when present and `resume` is not false. */
+  checkpointDir?: string;
+  resume?: boolean;
+  onEvent?: (e: TrainEvent) => void;
+}
+
+interface TrainerState {
+  version: 1;
+  step: number;
+  configHash: string;
+  data: DataPosition;
+  losses: number[];
+  evals: { step: number; loss: number }[];
+  best: number;
+  badEvals: number;
+}
+
+function hashConfig(cfg: TrainConfig): string {
+  return createHash('sha256').update(JSON.stringify(cfg)).digest('hex').slice(0, 16);
+}
+
+/** The latest complete checkpoint folder under `dir`, or null. */
+export function latestCheckpoint(dir: string): string | null {
+  const f = path.join(dir, 'latest.json');
+  if (!fs.existsSync(f)) return null;
+  const { dir: sub } = JSON.parse(fs.readFileSync(f, 'utf8')) as { dir: string };
+  return path.join(dir, sub);
+}
+
+async function writeCheckpoint(run: TrainRun, opt: AdamW, state: TrainerState): Promise<string> {
+  const root = run.checkpointDir!;
+  const name = `step-${String(state.step).padStart(8, '0')}`;
+  const dir = path.join(root, name);
+  await saveModel(dir, run.model, run.tokenizer);
+  writeFileAtomic(path.join(dir, 'optimizer.safetensors'), encodeSafetensors(await opt.state()));
+  writeJsonAtomic(path.join(dir, 'trainer.json'), state);
+  writeJsonAtomic(path.join(root, 'latest.json'), { dir: name, step: state.step });
+  // keep the newest two
+  const old = fs.readdirSync(root).filter((d) => /^step-\d{8}$/.test(d) && d < name).sort();
+  for (const d of old.slice(0, -1)) fs.rmSync(path.join(root, d), { recursive: true, force: true });
+  return dir;
+}
+
+function readCheckpoint(dir: string, run: TrainRun, opt: AdamW, cfgHash: string): TrainerState {
+  const statePath = path.join(dir, 'trainer.json');
+  const state = JSON.parse(fs.readFileSync(statePath, 'utf8')) as TrainerState;
+  if (state.configHash !== cfgHash) throw new Error(`${statePath}: checkpoint was written with another train config (hash ${state.configHash}, now ${cfgHash}); use a new checkpoint folder`);
+  const wPath = path.join(dir, 'model.safetensors');
+  const { tensors } = decodeSafetensors(new Uint8Array(fs.readFileSync(wPath)), wPath);
+  run.model.assign(checkWeights(run.model.config, tensors, wPath));
+  const oPath = path.join(dir, 'optimizer.safetensors');
+  opt.load(decodeSafetensors(new Uint8Array(fs.readFileSync(oPath)), oPath).tensors, state.step, oPath);
+  return state;
+}
+
+/**
+ * Trains `run.model` in place. Resolves when `config.steps` steps are done or early
+ * stopping ends the run; emits progress events on the way. Leaves no tensors behind
+ * besides the model's own.
+ */
+export async function train(run: TrainRun): Promise<TrainResult> {
+  const cfg = run.config;
+  const padToken = run.padToken ?? run.tokenizer?.special.pad ?? 0;
+  const dataOpts = { objective: cfg.objective, batching: cfg.batching, batchSize: cfg.batchSize, seqLen: cfg.seqLen, padToken };
+  const stream = new BatchStream(run.train, dataOpts, new Rng(cfg.seed).fork('data'));
+  const evalBatches = run.eval?.length
+    ? makeBatches(run.eval, run.eval.map((_, i) => i), { ...dataOpts, batching: 'pad', keepLast: true })
+    : [];
+  const opt = new AdamW(run.model.params, { beta1: cfg.beta1, beta2: cfg.beta2, eps: cfg.eps, weightDecay: cfg.weightDecay });
+  const cfgHash = hashConfig(cfg);
+  let state: TrainerState = { version: 1, step: 0, configHash: cfgHash, data: stream.position(), losses: [], evals: [], best: Infinity, badEvals: 0 };
+  const emit = run.onEvent ?? (() => {});
+  try {
+    if (run.checkpointDir && run.resume !== false) {
+      const last = latestCheckpoint(run.checkpointDir);
+      if (last) {
+        state = readCheckpoint(last, run, opt, cfgHash);
+        stream.seek(state.data);
+        emit({ type: 'resume', step: state.step, dir: last });
+      }
+    }
+    const vars = run.model.variables();
+    const names = [...run.model.params.keys()];
+    const start = performance.now();
+    const startStep = state.step;
+    let tokensSeen = 0;
+    let stoppedEarly = false;
+    while (state.step < cfg.steps && !stoppedEarly) {
+      const micro = Array.from({ length: cfg.accumulate }, () => stream.next());
+      const denom = Math.max(1, micro.reduce((s, b) => s + b.lossTokens, 0));
+      let grads: Map<string, tf.Tensor> | null = null;
+      let lossSum = 0;
+      for (const b of micro) {
+        const { value, grads: g } = tf.variableGrads(() => tf.div(batchLossSum(run.model, b), denom) as tf.Scalar, vars);
+        lossSum += (await value.data())[0]!;
+        value.dispose();
+        if (!grads) grads = new Map(names.map((n, i) => [n, g[vars[i]!.name]!]));
+        else {
+          for (let i = 0; i < names.length; i++) {
+            const prev = grads.get(names[i]!)!;
+            grads.set(names[i]!, tf.add(prev, g[vars[i]!.name]!));
+            prev.dispose();
+            g[vars[i]!.name]!.dispose();
+          }
+        }
+        tokensSeen += b.batch * b.t;
+      }
+      const normT = clipByGlobalNorm(grads!, cfg.clipNorm);
+      const gradNorm = (await normT.data())[0]!;
+      normT.dispose();
+      const lr = cosineLr(state.step, cfg.steps, cfg.lr, cfg.warmupFraction, cfg.minLrRatio);
+      opt.apply(grads!, lr);
+      for (const g of grads!.values()) g.dispose();
+      state.step++;
+      state.losses.push(lossSum);
+      const elapsed = (performance.now() - start) / 1000;
+      const perStep = elapsed / (state.step - startStep);
+      emit({ type: 'step', step: state.step, totalSteps: cfg.steps, loss: lossSum, lr, gradNorm, tokensPerSec: tokensSeen / elapsed, elapsedSec: elapsed, etaSec: perStep * (cfg.steps - state.step) });
+      if (cfg.evalEvery > 0 && evalBatches.length && (state.step % cfg.evalEvery === 0 || state.step === cfg.steps)) {
+        const loss = await evaluateLoss(run.model, evalBatches);
+        state.evals.push({ step: state.step, loss });
+        if (loss < state.best - 1e-6) [state.best, state.badEvals] = [loss, 0];
+        else state.badEvals++;
+        emit({ type: 'eval', step: state.step, loss, best: state.best });
+        if (cfg.earlyStopPatience > 0 && state.badEvals >= cfg.earlyStopPatience) {
+          stoppedEarly = true;
+          emit({ type: 'early-stop', step: state.step, best: state.best });
+        }
+      }
+      const atEnd = state.step === cfg.steps || stoppedEarly;
+      if (run.checkpointDir && ((cfg.checkpointEvery > 0 && state.step % cfg.checkpointEvery === 0) || atEnd)) {
+        state.data = stream.position();
+        emit({ type: 'checkpoint', step: state.step, dir: await writeCheckpoint(run, opt, state) });
+      }
+    }
+    const elapsed = (performance.now() - start) / 1000;
+    return { steps: state.step, losses: state.losses, evals: state.evals, stoppedEarly, tokensPerSec: elapsed > 0 ? tokensSeen / elapsed : 0 };
+  } finally {
+    opt.dispose();
+  }
+}

@@ -1,0 +1,189 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import { selectBackend, tf } from '../../src/backend';
+import { Rng } from '../../src/random/rng';
+import { BatchStream, cosineLr, makeBatches, train, trainConfig, type TrainEvent } from '../../src/train';
+import { toyExamples, toyModel, toyTrainConfig } from '../fixtures/train-child';
+
+before(async () => {
+  await selectBackend('cpu');
+});
+
+test('cosine schedule: 3% linear warm-up, then down to the floor', () => {
+  assert.equal(cosineLr(0, 100, 1), 1 / 3);
+  assert.equal(cosineLr(2, 100, 1), 1);
+  assert.ok(Math.abs(cosineLr(99, 100, 1, 0.03, 0.1) - 0.1) < 1e-3);
+  assert.ok(cosineLr(50, 100, 1) < 0.6 && cosineLr(50, 100, 1) > 0.4);
+});
+
+test('instruction batches weight only the response; lm weights all; packing fills rows', () => {
+  const ex = [{ prompt: [1, 2], response: [3, 4] }];
+  const [b] = makeBatches(ex, [0], { objective: 'instruction', batching: 'pad', batchSize: 1, seqLen: 8, padToken: 0 });
+  assert.deepEqual([...b!.ids], [1, 2, 3]);
+  assert.deepEqual([...b!.targets], [2, 3, 4]);
+  assert.deepEqual([...b!.weights], [0, 1, 1]);
+  const [l] = makeBatches(ex, [0], { objective: 'lm', batching: 'pad', batchSize: 1, seqLen: 8, padToken: 0 });
+  assert.deepEqual([...l!.weights], [1, 1, 1]);
+  const packed = makeBatches([ex[0]!, ex[0]!, ex[0]!], [0, 1, 2], { objective: 'instruction', batching: 'pack', batchSize: 1, seqLen: 5, padToken: 0 });
+  assert.deepEqual([...packed[0]!.ids], [1, 2, 3, 4, 1]);
+  assert.deepEqual([...packed[0]!.weights], [0, 1, 1, 0, 0], 'an example never predicts the next one');
+});
+
+test('the batch stream returns to a recorded position exactly', () => {
+  const opts = { objective: 'lm' as const, batching: 'pad' as const, batchSize: 2, seqLen: 8, padToken: 0 };
+  const ex = toyExamples(7, 1);
+  const a = new BatchStream(ex, opts, new Rng(3));
+  for (let i = 0; i < 5; i++) a.next();
+  const pos = a.position();
+  const want = [a.next(), a.next(), a.next()].map((b) => [...b.ids].join());
+  const b = new BatchStream(ex, opts, new Rng(99));
+  b.seek(JSON.parse(JSON.stringify(pos)));
+  assert.deepEqual([b.next(), b.next(), b.next()].map((x) => [...x.ids].join()), want);
+});
+
+test('a small model learns a toy task to near-zero loss (cpu), with events and no leaks', async () => {
+  for (const family of ['llama', 'neox'] as const) {
+    const model = toyModel(family);
+    const events: TrainEvent[] = [];
+    const counts: number[] = [];
+    const r = await train({
+      model,
+      train: toyExamples(64, 5),
+      eval: toyExamples(8, 6),
+      config: trainConfig({ steps: 60, batchSize: 16, seqLen: 8, lr: 2e-2, evalEvery: 20 }),
+      padToken: 0,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'step') counts.push(tf.memory().numTensors);
+      },
+    });
+    assert.ok(r.losses.at(-1)! < 0.05, `${family}: final loss ${r.losses.at(-1)} should be near zero`);
+    assert.ok(r.evals.at(-1)!.loss < 0.05, `${family}: held-out loss ${r.evals.at(-1)!.loss}`);
+    assert.ok(counts.slice(1).every((c) => c === counts[1]), `${family}: numTensors constant per step: ${counts.slice(0, 6)}`);
+    const step = events.find((e) => e.type === 'step' && e.step === 10) as Extract<TrainEvent, { type: 'step' }>;
+    assert.ok(step.tokensPerSec > 0 && step.etaSec >= 0 && step.lr > 0);
+    assert.equal(events.filter((e) => e.type === 'eval').length, 3);
+    const n = tf.memory().numTensors;
+    model.dispose();
+    assert.ok(tf.memory().numTensors < n);
+  }
+});
+
+test('gradient accumulation of 2 x 4 rows gives the update of one batch of 8 rows', async () => {
+  // lm objective on full rows: identical token sets per step either way
+  const ex = toyExamples(16, 2).map((e) => ({ prompt: [], response: [...e.prompt, ...e.response] }));
+  const run = async (batchSize: number, accumulate: number) => {
+    const model = toyModel();
+    const r = await train({ model, train: ex, config: trainConfig({ objective: 'lm', batching: 'pack', steps: 1, batchSize, accumulate, seqLen: 6, lr: 1e-2 }), padToken: 0 });
+    const w = await model.p('layers.0.attn.wqkv').data();
+    model.dispose();
+    return { loss: r.losses[0]!, w };
+  };
+  const one = await run(8, 1);
+  const two = await run(4, 2);
+  assert.ok(Math.abs(one.loss - two.loss) < 1e-5, `${one.loss} vs ${two.loss}`);
+  let maxDiff = 0;
+  one.w.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - two.w[i]!))));
+  assert.ok(maxDiff < 1e-5, `weights differ by ${maxDiff}`);
+});
+
+test('early stopping ends a run whose held-out loss stops improving', async () => {
+  const model = toyModel();
+  const r = await train({
+    model,
+    train: toyExamples(16, 5),
+    eval: toyExamples(4, 6).map((e) => ({ ...e, response: e.response.map((t) => ((t + 3) % 8) + 2) })),
+    config: trainConfig({ steps: 40, batchSize: 8, seqLen: 8, lr: 2e-2, evalEvery: 2, earlyStopPatience: 2 }),
+    padToken: 0,
+  });
+  assert.ok(r.stoppedEarly && r.steps < 40, `stopped at ${r.steps}`);
+  model.dispose();
+});
+
+function runChild(dir: string, steps: number, killAfter?: number): Promise<{ lines: Record<string, number>[]; killed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../fixtures/train-child.ts'), dir, String(steps)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, XALIGN_BACKEND: 'cpu' },
+    });
+    const lines: Record<string, number>[] = [];
+    let buf = '';
+    let err = '';
+    let killed = false;
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = JSON.parse(buf.slice(0, nl)) as Record<string, number>;
+        buf = buf.slice(nl + 1);
+        lines.push(line);
+        if (killAfter !== undefined && line.step === killAfter && !killed) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code !== 0 && signal !== 'SIGKILL') reject(new Error(`child exited ${code}: ${err}`));
+      else resolve({ lines, killed });
+    });
+  });
+}
+
+test('a run killed mid-way resumes from its checkpoint to the same losses at the same steps (cpu)', async () => {
+  const steps = 12;
+  const model = toyModel();
+  const straight = await train({ model, train: toyExamples(40, 9), config: toyTrainConfig(steps), padToken: 0 });
+  model.dispose();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-resume-'));
+  try {
+    const first = await runChild(dir, steps, 3);
+    assert.ok(first.killed, 'the first run was killed');
+    const second = await runChild(dir, steps);
+    const resumed = second.lines[0]!.resumed!;
+    assert.ok(resumed >= 2 && resumed < steps && resumed % 2 === 0, `resumed at step ${resumed}`);
+    const after = second.lines.filter((l) => l.step !== undefined);
+    assert.equal(after[0]!.step, resumed + 1);
+    assert.equal(after.at(-1)!.step, steps);
+    for (const l of [...first.lines, ...after]) {
+      if (l.step === undefined) continue;
+      assert.equal(l.loss, straight.losses[l.step - 1], `loss at step ${l.step}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('training on wasm with every fast path gives the cpu backend\'s losses', async () => {
+  const run = async (backend: string) => {
+    await selectBackend(backend);
+    const out: number[][] = [];
+    for (const family of ['llama', 'neox'] as const) {
+      const model = toyModel(family);
+      out.push((await train({ model, train: toyExamples(40, 9), config: { ...toyTrainConfig(4), checkpointEvery: 0 }, padToken: 0 })).losses);
+      model.dispose();
+    }
+    return out;
+  };
+  const wasm = await run('wasm');
+  const cpu = await run('cpu');
+  wasm.flat().forEach((l, i) => assert.ok(Math.abs(l - cpu.flat()[i]!) < 1e-3, `step ${i}: wasm ${l} vs cpu ${cpu.flat()[i]}`));
+});
+
+test('determinism: the same seeds give identical losses; another data seed gives others', async () => {
+  const run = async (seed: number) => {
+    const model = toyModel();
+    const r = await train({ model, train: toyExamples(40, 9), config: { ...toyTrainConfig(3), checkpointEvery: 0, seed }, padToken: 0 });
+    model.dispose();
+    return r.losses;
+  };
+  const a = await run(4);
+  assert.deepEqual(await run(4), a);
+  assert.notDeepEqual(await run(5), a);
+});
