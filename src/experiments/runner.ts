@@ -25,13 +25,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Settings } from '../config/presets';
-import { writeJsonAtomic } from '../io/atomic';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { loadModel, saveModel } from '../model/checkpoint';
 import { modelConfig, type ModelFamily } from '../model/config';
 import { generate } from '../model/generate';
 import { BpeTokenizer, encodeInstruction, type Tokenizer } from '../model/tokenizer';
 import { Transformer } from '../model/transformer';
-import { gitCommit, type Provenance } from '../provenance';
+import { gitCommit, PROJECT_ROOT, type Provenance } from '../provenance';
 import { Rng } from '../random/rng';
 import type { Example } from '../train/data';
 import { train, trainConfig, type TrainEvent, type TrainResult } from '../train/trainer';
@@ -355,4 +355,17 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
   } finally {
     model.dispose();
   }
+}
+
+/** Where a committed base checkpoint of a preset lives: data/world/base-PRESET (see `xalign world pretrain --out`). */
+export function committedBaseDir(preset: string): string {
+  return path.join(PROJECT_ROOT, 'data', 'world', `base-${preset}`);
+}
+
+/** Copies a base model folder (weights, config, tokenizer, manifest) to `out`, atomically per file. */
+export function copyBase(modelDir: string, out: string): string[] {
+  fs.mkdirSync(out, { recursive: true });
+  const files = ['model.safetensors', 'config.json', 'tokenizer.json', MANIFEST_FILE];
+  for (const f of files) writeFileAtomic(path.join(out, f), fs.readFileSync(path.join(modelDir, f)));
+  return files.map((f) => path.join(out, f));
 }
