@@ -2,3 +2,4 @@
 export * from './store';
 export * from './evaluate';
 export * from './runner';
+export * from './table';

@@ -167,3 +167,16 @@ test('runner: a tuning run killed mid-way resumes from its checkpoint to the sam
     for (const d of [dk, ds]) fs.rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('table2Rows: mean over seeds per condition and the change against English-only', async () => {
+  const { table2Rows } = await import('../../src/experiments');
+  const mk = (condition: string, seed: number, v: number): ExperimentResult => ({
+    version: 1, kind: 'tune', label: '', spec: { lang: 'tr', condition, seed },
+    provenance: { commit: 'c', preset: 'p', configHash: `${condition}${seed}`, backend: 'cpu', seed, time: 't', command: '' },
+    metrics: { knowledge: { tr: { contains: v }, en: { contains: 90 } } }, training: { steps: 1, losses: [], seconds: 0, tokensPerSec: 0 },
+  });
+  const rows = table2Rows([mk('en-only', 1, 10), mk('en-only', 2, 20), mk('bilingual', 1, 30), mk('bilingual+translation', 1, 50)]);
+  assert.equal(rows.length, 1);
+  assert.deepEqual(rows[0], { lang: 'tr', task: 'knowledge', metric: 'contains', evalLang: 'tr', seeds: 2, 'en-only': 15, bilingual: 30, 'bilingual+translation': 50, 'Δ bilingual': 15, 'Δ recipe': 35 });
+  assert.equal(table2Rows([mk('en-only', 1, 10)], 'en')[0]!['en-only'], 90);
+});
