@@ -11,7 +11,8 @@
  * Metrics come from src/eval/metrics, so they agree with `xalign score`.
  */
 
-import { scoreCorpus } from '../eval/metrics';
+import { scoreCorpus, statsMetric } from '../eval/metrics';
+import type { StatsMetric } from '../eval/metrics/common';
 import { corpusContains, corpusExactMatch } from '../eval/metrics/exact-match';
 import { generate } from '../model/generate';
 import { encodeInstruction, type Tokenizer } from '../model/tokenizer';
@@ -84,4 +85,35 @@ export function maxNewTokensFor(task: string, tok: Tokenizer, records: readonly 
   if (task === 'qa' || task === 'knowledge') return 12;
   const longest = Math.max(1, ...records.map((r) => tok.encode(r.output).length));
   return Math.ceil(longest * 1.5) + 4;
+}
+
+/** The metrics whose per-segment statistics a result keeps, for paired tests across conditions. */
+export const SEGMENT_METRICS: Record<string, string[]> = {
+  translation: ['chrf'],
+  qa: ['contains', 'containsAny'],
+  knowledge: ['contains', 'containsAny'],
+  summarization: ['rougeL'],
+};
+
+/** The additive statistics behind a stored metric name (contains/containsAny: contains accuracy; rougeL: ROUGE-L F1; chrf). */
+export function segmentMetric(name: string, lang: string): StatsMetric {
+  const base: Record<string, string> = { chrf: 'chrf', contains: 'contains', containsAny: 'contains', rougeL: 'rouge' };
+  const m = base[name];
+  if (!m) throw new RangeError(`no per-segment statistics for metric "${name}"; expected ${Object.keys(base).join(', ')}`);
+  return statsMetric(m, { lang });
+}
+
+/** Per-segment statistics of a task's predictions for each metric in {@link SEGMENT_METRICS}. */
+export function segmentStatsFor(task: string, lang: string, records: readonly WorldExample[], hyps: readonly string[]): Record<string, number[][]> {
+  const out: Record<string, number[][]> = {};
+  for (const name of SEGMENT_METRICS[task] ?? []) {
+    const refs: string[][] =
+      name === 'containsAny'
+        ? [records.map((r) => r.answer), records.map((r) => (r.answerEnglish && r.answerEnglish !== r.answer ? r.answerEnglish : ''))]
+        : name === 'contains'
+          ? [records.map((r) => r.answer)]
+          : [records.map((r) => r.output)];
+    out[name] = segmentMetric(name, lang).segmentStats(hyps, refs).map((row) => [...row]);
+  }
+  return out;
 }

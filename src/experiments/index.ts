@@ -3,3 +3,4 @@ export * from './store';
 export * from './evaluate';
 export * from './runner';
 export * from './table';
+export * from './compare';

@@ -37,7 +37,7 @@ import type { Example } from '../train/data';
 import { train, trainConfig, type TrainEvent, type TrainResult } from '../train/trainer';
 import { buildWorld, type World, type WorldOptions, worldOptionsFromSettings } from '../world/world';
 import type { TaskId, WorldExample } from '../world/tasks';
-import { maxNewTokensFor, predict, recordPrompt, scoreTask } from './evaluate';
+import { maxNewTokensFor, predict, recordPrompt, scoreTask, segmentStatsFor } from './evaluate';
 import { configHash, type ExperimentResult, type MetricValues, ResultStore } from './store';
 
 export const CONDITIONS = ['en-only', 'bilingual', 'bilingual+translation'] as const;
@@ -294,9 +294,13 @@ export function fitExample(ex: Example, seqLen: number): Example & { truncated: 
   return { prompt, response, truncated: true };
 }
 
+/** Per-segment statistics: segments[task][lang][metric] = one row per test record (see SEGMENT_METRICS). */
+export type SegmentStats = Record<string, Record<string, Record<string, number[][]>>>;
+
 /** Evaluates a model on the spec's test tasks and languages: metrics[task][lang]. */
-export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: World, ev: TuneSpec['eval']): Promise<{ metrics: Record<string, Record<string, MetricValues>>; samples: Record<string, { prompt: string; output: string; gold: string }> }> {
+export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: World, ev: TuneSpec['eval']): Promise<{ metrics: Record<string, Record<string, MetricValues>>; segments: SegmentStats; samples: Record<string, { prompt: string; output: string; gold: string }> }> {
   const metrics: Record<string, Record<string, MetricValues>> = {};
+  const segments: SegmentStats = {};
   const samples: Record<string, { prompt: string; output: string; gold: string }> = {};
   for (const task of ev.tasks) {
     for (const lang of ev.langs) {
@@ -304,10 +308,11 @@ export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: W
       const recs = world.examples(task, lang, 'test', ev.n);
       const hyps = await predict(model, tok, recs, { maxNewTokens: maxNewTokensFor(task, tok, recs) });
       (metrics[task] ??= {})[lang] = scoreTask(task, lang, recs, hyps);
+      (segments[task] ??= {})[lang] = segmentStatsFor(task, lang, recs, hyps);
       samples[`${task}/${lang}`] = { prompt: recordPrompt(recs[0]!), output: hyps[0]!, gold: recs[0]!.output };
     }
   }
-  return { metrics, samples };
+  return { metrics, segments, samples };
 }
 
 /**
@@ -341,14 +346,14 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
       },
     });
     await saveModel(modelDir, model, tok);
-    const { metrics, samples } = await evaluateTuned(model, tok, world, spec.eval);
+    const { metrics, segments, samples } = await evaluateTuned(model, tok, world, spec.eval);
     const seconds = (performance.now() - t0) / 1000;
     const command = o.command ?? `npx xalign experiment run --preset ${o.preset} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}`;
     const result: ExperimentResult<TuneSpec> = {
       version: 1, kind: 'tune', label: `tune ${spec.lang} ${spec.condition} seed ${spec.seed}`, spec,
       provenance: provenance(hash, spec.seed, o, command), metrics,
       training: trainingSummary(tr, seconds, resumedFrom),
-      extra: { records: recs.length, truncated, baseConfigHash: base.result.provenance.configHash, samples },
+      extra: { records: recs.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, segments },
     };
     o.store.put(result);
     return { result, reused: false, modelDir };

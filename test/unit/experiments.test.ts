@@ -180,3 +180,27 @@ test('table2Rows: mean over seeds per condition and the change against English-o
   assert.deepEqual(rows[0], { lang: 'tr', task: 'knowledge', metric: 'contains', evalLang: 'tr', seeds: 2, 'en-only': 15, bilingual: 30, 'bilingual+translation': 50, 'Δ bilingual': 15, 'Δ recipe': 35 });
   assert.equal(table2Rows([mk('en-only', 1, 10)], 'en')[0]!['en-only'], 90);
 });
+
+test('compareConditions: seed means with t-intervals and a paired bootstrap over pooled segments', async () => {
+  const { compareConditions, seedSummary } = await import('../../src/experiments');
+  const s = seedSummary([10, 20, 30]);
+  assert.equal(s.mean, 20);
+  assert.ok(Math.abs(s.upper! - (20 + 4.302652729911275 * 10 / Math.sqrt(3))) < 1e-6, `upper ${s.upper}`);
+  assert.equal(seedSummary([5]).lower, null);
+  // contains statistics per segment: [correct, 1]; B is right on 16 of 20 segments per seed, A on 4
+  const seg = (k: number) => Array.from({ length: 20 }, (_, i) => [i < k ? 1 : 0, 1]);
+  const mk = (condition: string, seed: number, k: number): ExperimentResult => ({
+    version: 1, kind: 'tune', label: '', spec: { lang: 'tr', condition, seed },
+    provenance: { commit: 'c', preset: 'p', configHash: `${condition}${seed}`, backend: 'cpu', seed, time: 't', command: '' },
+    metrics: { knowledge: { tr: { contains: (100 * k) / 20 } } }, training: { steps: 1, losses: [], seconds: 0, tokensPerSec: 0 },
+    extra: { segments: { knowledge: { tr: { contains: seg(k) } } } },
+  });
+  const rs = [1, 2, 3].flatMap((seed) => [mk('en-only', seed, 4), mk('bilingual+translation', seed, 16)]);
+  const c = compareConditions(rs, { lang: 'tr', task: 'knowledge', metric: 'contains', a: 'en-only', b: 'bilingual+translation', samples: 200 });
+  assert.equal(c.delta, 60);
+  assert.equal(c.segments, 60);
+  assert.ok(c.pValue! < 0.01, `p ${c.pValue}`);
+  const same = compareConditions([...rs.filter((r) => (r.spec as { condition: string }).condition === 'en-only'), ...[1, 2, 3].map((seed) => mk('bilingual', seed, 4))], { lang: 'tr', task: 'knowledge', metric: 'contains', a: 'en-only', b: 'bilingual', samples: 200 });
+  assert.equal(same.delta, 0);
+  assert.ok(same.pValue! > 0.5, `p ${same.pValue}`);
+});
