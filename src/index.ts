@@ -20,3 +20,4 @@ export * from './similarity';
 export * from './allocation';
 export * from './data';
 export * from './world';
+export * from './experiments';

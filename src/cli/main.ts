@@ -26,9 +26,6 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'check or strip outputs of the committed notebooks',
     load: () => require('./commands/notebooks').command,
   },
-  train: { summary: 'train a laboratory model from a JSON run file', load: () => require('./commands/train').command },
-  generate: { summary: 'continue prompts with a trained model', load: () => require('./commands/generate').command },
-  bench: { summary: 'benchmark training speed (tfjs and PyTorch side by side)', load: () => require('./commands/bench').command },
   score: {
     summary: 'score hypotheses: bleu, chrf, chrf++, rouge, em, contains (as sacrebleu, rouge-score, MLQA)',
     load: () => require('./commands/score').command,
@@ -51,6 +48,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'describe the miniature multilingual world, or print examples of its tasks',
     load: () => require('./commands/world').command,
   },
+  experiment: { summary: 'run, list and export the instruction-tuning conditions of notebook 02', load: () => require('./commands/experiment').command },
+  train: { summary: 'train a laboratory model from a JSON run file', load: () => require('./commands/train').command },
+  generate: { summary: 'continue prompts with a trained model', load: () => require('./commands/generate').command },
+  bench: { summary: 'benchmark training speed (tfjs and PyTorch side by side)', load: () => require('./commands/bench').command },
 };
 
 function mainHelp(): string {

@@ -66,6 +66,8 @@ export const SETTINGS = {
   worldRepeatShare: { kind: 'number', min: 0, max: 0.5, doc: 'Miniature world lever: share of pre-training sentences in repeated spans (0 = off).' },
   worldTaskTrain: { kind: 'int', min: 1, doc: 'Miniature world: training examples per task and language (qa, knowledge, summarization).' },
   worldTranslationPairs: { kind: 'int', min: 1, doc: 'Miniature world: English-X translation pairs in the training pool per language.' },
+  worldBpeVocab: { kind: 'int', min: 260, doc: 'Miniature world: vocabulary of the BPE tokenizer trained on the pre-training corpus (src/experiments).' },
+  tuneSeqLen: { kind: 'int', min: 8, doc: 'Token cap on an instruction-tuning example (prompt + response); pre-training packs rows of seqLen.' },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -123,6 +125,8 @@ const PRESETS: Record<PresetName, Preset> = {
       worldRepeatShare: 0,
       worldTaskTrain: 50,
       worldTranslationPairs: 200,
+      worldBpeVocab: 512,
+      tuneSeqLen: 96,
     },
   },
   classroom: {
@@ -156,6 +160,8 @@ const PRESETS: Record<PresetName, Preset> = {
       worldRepeatShare: 0,
       worldTaskTrain: 1000,
       worldTranslationPairs: 3000,
+      worldBpeVocab: 1024,
+      tuneSeqLen: 256,
     },
   },
   paper: {
@@ -189,6 +195,8 @@ const PRESETS: Record<PresetName, Preset> = {
       worldRepeatShare: 0,
       worldTaskTrain: 10000,
       worldTranslationPairs: 50000,
+      worldBpeVocab: 2048,
+      tuneSeqLen: 384,
     },
   },
 };

@@ -1,6 +1,9 @@
 import { parseOverrides, presetFromEnv, resolvePreset } from '../../config/presets';
 import { buildWorld, describeWorld, TASK_IDS, type TaskId, worldOptionsFromSettings } from '../../world';
+import * as path from 'node:path';
+import { baseSpecFromSettings, copyBase, readManifest, ResultStore, runPretrain } from '../../experiments';
 import { type Command, UsageError } from '../command';
+import { backendFor, progressLogger, storeDir } from './experiment-shared';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -9,6 +12,7 @@ export const command: Command = {
   summary: 'describe the miniature multilingual world, or print examples of its tasks',
   usage: `usage: xalign world describe [--preset P] [--set k=v] [--no-corpus] [--json]
        xalign world sample --lang X --task T [-n N] [--split train|test] [--preset P] [--set k=v] [--json]
+       xalign world pretrain [--preset P] [--set k=v] [--store DIR] [--out DIR] [--json]
 
 describe: the world of the preset (PRESET, default classroom; --preset overrides;
 --set key=value as in \`xalign presets\`): knowledge-base sizes, each language's
@@ -22,6 +26,15 @@ Tasks: ${TASK_IDS.join(', ')}. Translation goes from English to X (X != en).
 A language of pretrain text: --task pretrain prints N corpus documents in X
 (X = en, a target code, en+X for code-switched, en|X for parallel pairs).
 
+pretrain: pre-trains the preset's base model on the world's pre-training corpus with
+the language-model objective (BPE tokenizer of worldBpeVocab trained on that corpus;
+modelDim, modelLayers, modelHeads, seqLen, batchSize, pretrainSteps) into the results
+store (--store, default out/experiments/PRESET; reused when already there, resumed
+after a kill), with manifest.json (command, commit, seed, backend, machine, sha256 of
+each file, first losses). --out DIR also copies the checkpoint there (the committed
+one of a preset is data/world/base-PRESET, which \`xalign experiment run\` uses when its
+config hash matches).
+
 See docs/world.md.`,
   options: {
     preset: { type: 'string' },
@@ -31,6 +44,8 @@ See docs/world.md.`,
     n: { type: 'string', short: 'n' },
     split: { type: 'string' },
     'no-corpus': { type: 'boolean' },
+    store: { type: 'string' },
+    out: { type: 'string' },
   },
   async run(ctx) {
     const [sub] = ctx.positionals;
@@ -104,6 +119,23 @@ See docs/world.md.`,
         .join('\n\n');
       return { value: examples, text };
     }
-    throw new UsageError(`world: expected "describe" or "sample", got ${sub === undefined ? 'nothing' : `"${sub}"`}`);
+    if (sub === 'pretrain') {
+      const { store, backend } = { store: new ResultStore(storeDir(ctx, preset)), backend: await backendFor(preset) };
+      const out = ctx.flags.out as string | undefined;
+      const command = `npx xalign world pretrain --preset ${preset.name}${preset.overridden.length ? ` --set ${preset.overridden.map((k) => `${k}=${JSON.stringify(preset.settings[k])}`).join(',')}` : ''}${out ? ` --out ${out}` : ''}`;
+      const spec = baseSpecFromSettings(preset.settings);
+      const r = await runPretrain(spec, { store, preset: preset.name, backend, command, onEvent: progressLogger(ctx), log: ctx.log });
+      const copied = out ? copyBase(r.modelDir, path.resolve(out)) : [];
+      const manifest = readManifest(r.modelDir)!;
+      const fc = r.result.metrics['fact-completion'] ?? {};
+      const text = [
+        `${r.reused ? 'reused' : 'pre-trained'} base model ${manifest.configHash} (${preset.name}, ${manifest.steps} steps on ${manifest.backend}): first losses ${manifest.firstLosses.map((l) => l.toFixed(4)).join(' ')}, final ${manifest.finalLoss.toFixed(4)}`,
+        `held-out fact completion (contains, strict / any language): ${Object.entries(fc).map(([l, m]) => `${l} ${m.contains!.toFixed(1)} / ${m.containsAny!.toFixed(1)}`).join(', ')}`,
+        `model: ${r.modelDir}`,
+        ...(copied.length ? [`copied to ${path.resolve(out!)}`] : []),
+      ].join('\n');
+      return { value: { reused: r.reused, modelDir: r.modelDir, out: out ? path.resolve(out) : undefined, manifest, metrics: r.result.metrics, training: r.result.training }, text };
+    }
+    throw new UsageError(`world: expected "describe", "sample" or "pretrain", got ${sub === undefined ? 'nothing' : `"${sub}"`}`);
   },
 };

@@ -1,0 +1,88 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  CONDITIONS, committedBaseDir, type Condition, type ExperimentResult, isCondition, ResultStore, runTune, tuneSpecFromSettings,
+} from '../../experiments';
+import { type Command, UsageError } from '../command';
+import { backendFor, presetFromFlags, progressLogger, SHARED_OPTIONS, storeDir } from './experiment-shared';
+
+/** One line per task and language: metric=value pairs. */
+export function metricsText(r: ExperimentResult): string[] {
+  const out: string[] = [];
+  for (const [task, byLang] of Object.entries(r.metrics)) {
+    for (const [lang, m] of Object.entries(byLang)) {
+      out.push(`  ${task.padEnd(14)} ${lang.padEnd(4)} ${Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(1)}`).join('  ')}`);
+    }
+  }
+  return out;
+}
+
+export const command: Command = {
+  name: 'experiment',
+  summary: 'run, list and export the instruction-tuning conditions of notebook 02',
+  usage: `usage: xalign experiment run --condition C|all [--lang X] [--seed N] [--base DIR] [--preset P] [--set k=v] [--store DIR] [--json]
+       xalign experiment list [--store DIR] [--json]
+       xalign experiment export [--store DIR] [--csv FILE] [--out FILE]
+
+run: instruction-tunes the preset's base model (pre-trained first if the store lacks
+it; a committed data/world/base-PRESET, or --base DIR, is used when its manifest's config
+hash matches) for language X (default: the preset's first language) in condition C:
+${CONDITIONS.join(', ')} (all: the three in turn), with tuneSteps steps in every
+condition, and evaluates translation (chrF, BLEU), qa and knowledge (EM and contains,
+strict and any-language), summarization (ROUGE) in X and English. Results go to the
+store (--store, default out/experiments/PRESET) under the config hash of the condition;
+a stored result is reused, a killed run resumes from its last checkpoint.
+
+list: the stored results. export: all results as CSV (one row per result, task,
+language and metric; default STORE/results.csv) and JSON (default STORE/results.json).`,
+  options: {
+    ...SHARED_OPTIONS,
+    condition: { type: 'string' },
+    lang: { type: 'string' },
+    seed: { type: 'string' },
+    base: { type: 'string' },
+    csv: { type: 'string' },
+    out: { type: 'string' },
+  },
+  async run(ctx) {
+    const [sub] = ctx.positionals;
+    const preset = presetFromFlags(ctx);
+    const store = new ResultStore(storeDir(ctx, preset));
+    if (sub === 'run') {
+      const c = ctx.flags.condition as string | undefined;
+      if (!c || (c !== 'all' && !isCondition(c))) throw new UsageError(`experiment run: --condition must be one of ${CONDITIONS.join(', ')} or all, got ${c === undefined ? 'nothing' : `"${c}"`}`);
+      const lang = (ctx.flags.lang as string | undefined) ?? preset.settings.languages[0]!;
+      if (!preset.settings.languages.includes(lang)) throw new UsageError(`experiment run: --lang "${lang}" is not in preset ${preset.name} (${preset.settings.languages.join(', ')})`);
+      const seed = ctx.flags.seed === undefined ? preset.settings.seed : Number(ctx.flags.seed);
+      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`experiment run: --seed must be an integer >= 0, got "${ctx.flags.seed}"`);
+      const baseDir = (ctx.flags.base as string | undefined) ?? (fs.existsSync(committedBaseDir(preset.name)) ? committedBaseDir(preset.name) : undefined);
+      const backend = await backendFor(preset);
+      const conditions: Condition[] = c === 'all' ? [...CONDITIONS] : [c as Condition];
+      const results: { reused: boolean; result: ExperimentResult }[] = [];
+      for (const condition of conditions) {
+        const spec = tuneSpecFromSettings(preset.settings, { lang, condition, seed });
+        const command = `npx xalign experiment run --preset ${preset.name} --lang ${lang} --condition ${condition} --seed ${seed}`;
+        const r = await runTune(spec, { store, preset: preset.name, backend, command, baseDir: baseDir && path.resolve(baseDir), onEvent: progressLogger(ctx), log: ctx.log });
+        results.push({ reused: r.reused, result: r.result });
+      }
+      const text = results
+        .flatMap(({ reused, result }) => [
+          `${result.label} [${result.provenance.configHash}] ${reused ? '(stored result reused)' : `(${result.training.steps} steps, ${result.training.seconds.toFixed(1)} s on ${result.provenance.backend})`}`,
+          ...metricsText(result),
+        ])
+        .concat([`store: ${store.root}`])
+        .join('\n');
+      return { value: results.length === 1 ? results[0] : results, text };
+    }
+    if (sub === 'list') {
+      const all = store.list();
+      return { value: all, text: all.map((r) => `${r.provenance.configHash}  ${r.kind.padEnd(8)} ${r.label}  (${r.provenance.preset}, ${r.provenance.backend}, ${r.provenance.time})`).join('\n') || `no results in ${store.root}` };
+    }
+    if (sub === 'export') {
+      const csv = store.exportCsv(path.resolve((ctx.flags.csv as string | undefined) ?? path.join(store.root, 'results.csv')));
+      const json = store.exportJson(path.resolve((ctx.flags.out as string | undefined) ?? path.join(store.root, 'results.json')));
+      return { value: { csv, json, results: store.list().length }, text: `wrote ${csv}\nwrote ${json}` };
+    }
+    throw new UsageError(`experiment: expected "run", "list" or "export", got ${sub === undefined ? 'nothing' : `"${sub}"`}`);
+  },
+};

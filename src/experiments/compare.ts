@@ -1,0 +1,83 @@
+/**
+ * Seeds, intervals and paired tests for notebook 02 (issue 7: "at least three seeds;
+ * report mean, 95% interval and a paired significance test"): for one language, task,
+ * metric and pair of conditions,
+ * - the mean over seeds of each condition with a Student-t 95% interval (null below two seeds);
+ * - a paired bootstrap test (src/eval/metrics/significance.ts) on the per-segment
+ *   statistics the results keep, pooled over seeds: segment i of seed s of condition A
+ *   is paired with segment i of seed s of condition B (same test records: the world and
+ *   its test split do not depend on the tuning seed).
+ */
+
+import { pairedBootstrapStats } from '../eval/metrics/significance';
+import { studentTQuantile } from '../scaling/student-t';
+import { segmentMetric } from './evaluate';
+import type { Condition, SegmentStats, TuneSpec } from './runner';
+import type { ExperimentResult } from './store';
+
+export interface SeedSummary {
+  seeds: number;
+  mean: number;
+  /** 95% Student-t interval over seeds; null with fewer than two seeds. */
+  lower: number | null;
+  upper: number | null;
+}
+
+/** Mean and 95% t-interval of per-seed scores. */
+export function seedSummary(xs: readonly number[]): SeedSummary {
+  const n = xs.length;
+  if (n === 0) throw new RangeError('seedSummary: no scores');
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { seeds: n, mean, lower: null, upper: null };
+  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
+  const h = studentTQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
+  return { seeds: n, mean, lower: mean - h, upper: mean + h };
+}
+
+export interface ConditionComparison {
+  lang: string;
+  task: string;
+  metric: string;
+  evalLang: string;
+  a: Condition;
+  b: Condition;
+  seedsA: SeedSummary;
+  seedsB: SeedSummary;
+  /** mean(B) - mean(A) over seeds. */
+  delta: number;
+  /** Paired bootstrap on pooled segments: p-value of |B - A|; 1 when the pooled scores are equal; null when the results carry no segment statistics. */
+  pValue: number | null;
+  segments: number;
+}
+
+/** Compares conditions `a` and `b` (see the module comment); seeds present in only one condition are left out of the paired test. */
+export function compareConditions(
+  results: readonly ExperimentResult[],
+  q: { lang: string; task: string; metric: string; a: Condition; b: Condition; evalLang?: string; samples?: number; seed?: number },
+): ConditionComparison {
+  const el = q.evalLang ?? q.lang;
+  const of = (c: Condition) =>
+    (results.filter((r) => r.kind === 'tune') as ExperimentResult<TuneSpec>[])
+      .filter((r) => r.spec.lang === q.lang && r.spec.condition === c && r.metrics[q.task]?.[el]?.[q.metric] !== undefined)
+      .sort((x, y) => x.spec.seed - y.spec.seed);
+  const [ra, rb] = [of(q.a), of(q.b)];
+  if (!ra.length || !rb.length) throw new RangeError(`compareConditions: no results for ${q.lang} ${q.task} ${q.metric} in ${!ra.length ? q.a : q.b}`);
+  const score = (r: ExperimentResult) => r.metrics[q.task]![el]![q.metric]!;
+  const [sa, sb] = [seedSummary(ra.map(score)), seedSummary(rb.map(score))];
+  const seg = (r: ExperimentResult) => ((r.extra?.segments as SegmentStats | undefined)?.[q.task]?.[el]?.[q.metric]) ?? null;
+  const statsA: number[][] = [];
+  const statsB: number[][] = [];
+  for (const x of ra) {
+    const y = rb.find((r) => r.spec.seed === x.spec.seed);
+    const [gx, gy] = [seg(x), y ? seg(y) : null];
+    if (gx && gy && gx.length === gy.length) [statsA.push(...gx), statsB.push(...gy)];
+  }
+  let pValue: number | null = null;
+  if (statsA.length > 0) {
+    const m = segmentMetric(q.metric, el);
+    const t = pairedBootstrapStats(statsA, statsB, (s) => m.scoreFromStats(s), { samples: q.samples ?? 1000, seed: q.seed ?? 12345 });
+    // equal pooled scores: nothing to test (the bootstrap's p would be 1/(samples+1) by construction)
+    pValue = t.delta === 0 ? 1 : t.pValue;
+  }
+  return { lang: q.lang, task: q.task, metric: q.metric, evalLang: el, a: q.a, b: q.b, seedsA: sa, seedsB: sb, delta: sb.mean - sa.mean, pValue, segments: statsA.length };
+}

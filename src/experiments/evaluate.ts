@@ -1,0 +1,119 @@
+/**
+ * Evaluation of a tuned model on the world's tasks (paper Section 4, Table 2; notebook 02):
+ * greedy decoding of each test record's prompt, then
+ * - translation (FLORES-like): corpus chrF and BLEU;
+ * - qa (XQuAD/MLQA-like) and knowledge (mLAMA-like): exact match and the public code's
+ *   "contains" accuracy, each strict (the answer in the evaluated language) and
+ *   any-language (the answer in the language or in English, `answerEnglish`), as
+ *   ../shared/FACTS.md asks;
+ * - summarization (XL-Sum-like): ROUGE-L (and ROUGE-1/2), multilingual tokenizer
+ *   outside English.
+ * Metrics come from src/eval/metrics, so they agree with `xalign score`.
+ */
+
+import { scoreCorpus, statsMetric } from '../eval/metrics';
+import type { StatsMetric } from '../eval/metrics/common';
+import { corpusContains, corpusExactMatch } from '../eval/metrics/exact-match';
+import { generate } from '../model/generate';
+import { encodeInstruction, type Tokenizer } from '../model/tokenizer';
+import type { Transformer } from '../model/transformer';
+import type { WorldExample } from '../world/tasks';
+import type { MetricValues } from './store';
+
+/** The instruction text X of a record, as the trainer builds it (instruction, newline, input). */
+export function recordPrompt(r: { instruction: string; input?: string }): string {
+  return r.input ? `${r.instruction}\n${r.input}` : r.instruction;
+}
+
+/** Greedy outputs for `records`, batched by prompt length; prompts too long keep their last tokens. */
+export async function predict(
+  model: Transformer,
+  tok: Tokenizer,
+  records: readonly WorldExample[],
+  opts: { maxNewTokens: number; batchSize?: number },
+): Promise<string[]> {
+  const maxLen = model.config.maxSeqLen;
+  const maxNew = Math.max(1, Math.min(opts.maxNewTokens, maxLen - 8));
+  const prompts = records.map((r) => {
+    const p = encodeInstruction(tok, recordPrompt(r)).prompt;
+    const room = maxLen - maxNew;
+    return p.length <= room ? p : [p[0]!, ...p.slice(p.length - room + 1)];
+  });
+  const order = prompts.map((_, i) => i).sort((a, b) => prompts[a]!.length - prompts[b]!.length || a - b);
+  const out: string[] = new Array(records.length).fill('');
+  const bs = opts.batchSize ?? 16;
+  for (let s = 0; s < order.length; s += bs) {
+    const idx = order.slice(s, s + bs);
+    const gen = await generate(model, idx.map((i) => prompts[i]!), { maxNewTokens: maxNew, stopTokens: [tok.special.eos], padToken: tok.special.pad });
+    idx.forEach((i, k) => {
+      const ids = gen[k]!.filter((t) => t !== tok.special.eos);
+      out[i] = tok.decode(ids, { skipSpecial: true }).trim();
+    });
+  }
+  return out;
+}
+
+/** Scores predictions of one task in one language (see the module comment). */
+export function scoreTask(task: string, lang: string, records: readonly WorldExample[], hyps: readonly string[]): MetricValues {
+  const refs = records.map((r) => r.output);
+  switch (task) {
+    case 'translation':
+      return { chrf: scoreCorpus('chrf', hyps, refs).score, bleu: scoreCorpus('bleu', hyps, refs, { lang }).score };
+    case 'qa':
+    case 'knowledge': {
+      // reference streams (one answer per segment each); an empty gold never matches
+      const strict = [records.map((r) => r.answer)];
+      const any = [strict[0]!, records.map((r) => (r.answerEnglish && r.answerEnglish !== r.answer ? r.answerEnglish : ''))];
+      return {
+        em: corpusExactMatch(hyps, strict, { lang }).score,
+        contains: corpusContains(hyps, strict).score,
+        emAny: corpusExactMatch(hyps, any, { lang }).score,
+        containsAny: corpusContains(hyps, any).score,
+      };
+    }
+    case 'summarization': {
+      const r = scoreCorpus('rouge', hyps, refs, { lang });
+      return { rougeL: r.score, rouge1: r.rouge1 as number, rouge2: r.rouge2 as number };
+    }
+    default:
+      return { chrf: scoreCorpus('chrf', hyps, refs).score };
+  }
+}
+
+/** Most new tokens to decode for a task: short answers for qa/knowledge, about the reference length otherwise. */
+export function maxNewTokensFor(task: string, tok: Tokenizer, records: readonly WorldExample[]): number {
+  if (task === 'qa' || task === 'knowledge') return 12;
+  const longest = Math.max(1, ...records.map((r) => tok.encode(r.output).length));
+  return Math.ceil(longest * 1.5) + 4;
+}
+
+/** The metrics whose per-segment statistics a result keeps, for paired tests across conditions. */
+export const SEGMENT_METRICS: Record<string, string[]> = {
+  translation: ['chrf'],
+  qa: ['contains', 'containsAny'],
+  knowledge: ['contains', 'containsAny'],
+  summarization: ['rougeL'],
+};
+
+/** The additive statistics behind a stored metric name (contains/containsAny: contains accuracy; rougeL: ROUGE-L F1; chrf). */
+export function segmentMetric(name: string, lang: string): StatsMetric {
+  const base: Record<string, string> = { chrf: 'chrf', contains: 'contains', containsAny: 'contains', rougeL: 'rouge' };
+  const m = base[name];
+  if (!m) throw new RangeError(`no per-segment statistics for metric "${name}"; expected ${Object.keys(base).join(', ')}`);
+  return statsMetric(m, { lang });
+}
+
+/** Per-segment statistics of a task's predictions for each metric in {@link SEGMENT_METRICS}. */
+export function segmentStatsFor(task: string, lang: string, records: readonly WorldExample[], hyps: readonly string[]): Record<string, number[][]> {
+  const out: Record<string, number[][]> = {};
+  for (const name of SEGMENT_METRICS[task] ?? []) {
+    const refs: string[][] =
+      name === 'containsAny'
+        ? [records.map((r) => r.answer), records.map((r) => (r.answerEnglish && r.answerEnglish !== r.answer ? r.answerEnglish : ''))]
+        : name === 'contains'
+          ? [records.map((r) => r.answer)]
+          : [records.map((r) => r.output)];
+    out[name] = segmentMetric(name, lang).segmentStats(hyps, refs).map((row) => [...row]);
+  }
+  return out;
+}

@@ -1,0 +1,6 @@
+/** Experiments of issue 7 (notebook 02): results store, runner, evaluation on the world's tasks. */
+export * from './store';
+export * from './evaluate';
+export * from './runner';
+export * from './table';
+export * from './compare';

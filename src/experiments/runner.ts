@@ -1,0 +1,376 @@
+/**
+ * The experiments runner of issue 7 (notebook 02; paper Sections 3.1 and 5.1, Table 2).
+ *
+ * Two kinds of described run, each a plain JSON object whose config hash keys the
+ * results store ({@link ResultStore}):
+ * - `pretrain` ({@link BaseSpec}): the base model, pre-trained with the language-model
+ *   objective on the miniature world's English-dominated corpus (docs/world.md). Its
+ *   tokenizer is a byte-level BPE trained on that same corpus (`worldBpeVocab`): like
+ *   LLaMA's, it is fitted to English-dominated text, so target languages get more
+ *   tokens per sentence, and it keeps context-QA records (300-550 bytes) within
+ *   `tuneSeqLen` tokens where a byte tokenizer could not.
+ * - `tune` ({@link TuneSpec}): instruction tuning of that base model in one of the
+ *   issue's three conditions for a target language X, with the same number of steps in
+ *   every condition: `en-only` (English instructions: the baseline), `bilingual`
+ *   (English and X instructions), `bilingual+translation` (plus English->X translation
+ *   pairs: the paper's recipe). Then evaluation on the test splits (src/experiments/evaluate.ts).
+ *
+ * A run whose config hash is already stored is not run again (its stored result is
+ * returned); a run killed part-way resumes from the engine's last checkpoint in the
+ * store's run folder.
+ */
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Settings } from '../config/presets';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
+import { loadModel, saveModel } from '../model/checkpoint';
+import { modelConfig, type ModelFamily } from '../model/config';
+import { generate } from '../model/generate';
+import { BpeTokenizer, encodeInstruction, type Tokenizer } from '../model/tokenizer';
+import { Transformer } from '../model/transformer';
+import { gitCommit, PROJECT_ROOT, type Provenance } from '../provenance';
+import { Rng } from '../random/rng';
+import type { Example } from '../train/data';
+import { train, trainConfig, type TrainEvent, type TrainResult } from '../train/trainer';
+import { buildWorld, type World, type WorldOptions, worldOptionsFromSettings } from '../world/world';
+import type { TaskId, WorldExample } from '../world/tasks';
+import { maxNewTokensFor, predict, recordPrompt, scoreTask, segmentStatsFor } from './evaluate';
+import { configHash, type ExperimentResult, type MetricValues, ResultStore } from './store';
+
+export const CONDITIONS = ['en-only', 'bilingual', 'bilingual+translation'] as const;
+export type Condition = (typeof CONDITIONS)[number];
+
+export function isCondition(s: string): s is Condition {
+  return (CONDITIONS as readonly string[]).includes(s);
+}
+
+/** The training settings a spec records (everything else takes the engine's defaults). */
+export interface SpecTrain {
+  steps: number;
+  batchSize: number;
+  seqLen: number;
+  lr: number;
+  seed: number;
+  /** Engine checkpoints every N steps (resume granularity). */
+  checkpointEvery: number;
+}
+
+export interface BaseSpec {
+  kind: 'pretrain';
+  world: WorldOptions;
+  tokenizer: { type: 'bpe'; vocabSize: number };
+  model: { family: ModelFamily; dModel: number; nLayers: number; nHeads: number; maxSeqLen: number };
+  train: SpecTrain;
+  /** Held-out-fact completion probe: cloze prefixes per language. */
+  probe: { langs: string[]; n: number };
+}
+
+export interface TuneSpec {
+  kind: 'tune';
+  base: BaseSpec;
+  lang: string;
+  condition: Condition;
+  seed: number;
+  train: SpecTrain;
+  /** Instruction pool per language: these tasks' train splits, `perTask` records each; translation pairs for the third condition. */
+  data: { tasks: TaskId[]; perTask: number; translationPairs: number };
+  eval: { tasks: TaskId[]; langs: string[]; n: number };
+}
+
+/** Learning rates of the recipe (FACTS.md second probe: tuning at 5e-4). */
+export const PRETRAIN_LR = 2e-3;
+export const TUNE_LR = 5e-4;
+
+/** The base model a preset describes (pretrainSteps, modelDim, seqLen, worldBpeVocab, ...). */
+export function baseSpecFromSettings(s: Settings): BaseSpec {
+  return {
+    kind: 'pretrain',
+    world: worldOptionsFromSettings(s),
+    tokenizer: { type: 'bpe', vocabSize: s.worldBpeVocab },
+    model: { family: 'llama', dModel: s.modelDim, nLayers: s.modelLayers, nHeads: s.modelHeads, maxSeqLen: Math.max(s.seqLen, s.tuneSeqLen) + 1 },
+    train: { steps: Math.max(1, s.pretrainSteps), batchSize: s.batchSize, seqLen: s.seqLen, lr: PRETRAIN_LR, seed: s.seed, checkpointEvery: Math.max(1, Math.ceil(s.pretrainSteps / 10)) },
+    probe: { langs: ['en', ...s.languages], n: s.evalExamples },
+  };
+}
+
+/** One tuning condition for language `lang` at the preset's sizes; `seed` varies the data order. */
+export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: Condition; seed?: number }): TuneSpec {
+  if (!s.languages.includes(o.lang)) throw new RangeError(`experiment: language "${o.lang}" is not in the preset's languages (${s.languages.join(', ')})`);
+  const seed = o.seed ?? s.seed;
+  return {
+    kind: 'tune',
+    base: baseSpecFromSettings(s),
+    lang: o.lang,
+    condition: o.condition,
+    seed,
+    train: { steps: Math.max(1, s.tuneSteps), batchSize: s.batchSize, seqLen: s.tuneSeqLen, lr: TUNE_LR, seed, checkpointEvery: Math.max(1, Math.ceil(s.tuneSteps / 10)) },
+    data: { tasks: ['alpaca', 'qa', 'knowledge', 'summarization'], perTask: s.worldTaskTrain, translationPairs: s.worldTranslationPairs },
+    eval: { tasks: ['translation', 'qa', 'knowledge', 'summarization'], langs: [o.lang, 'en'], n: s.evalExamples },
+  };
+}
+
+export interface RunOptions {
+  store: ResultStore;
+  preset: string;
+  backend: string;
+  /** The command that regenerates the result (provenance). */
+  command?: string;
+  onEvent?: (e: TrainEvent & { phase: 'pretrain' | 'tune' }) => void;
+  log?: (line: string) => void;
+  /** A base-model folder to use when its manifest's configHash matches the spec (e.g. a committed checkpoint). */
+  baseDir?: string;
+}
+
+export interface RunOutcome<S> {
+  result: ExperimentResult<S>;
+  /** True when the stored result was returned without running. */
+  reused: boolean;
+  /** Folder of the trained model. */
+  modelDir: string;
+}
+
+/** What `xalign world pretrain` writes next to a base checkpoint. */
+export interface BaseManifest {
+  command: string;
+  commit: string;
+  seed: number;
+  backend: string;
+  machine: { platform: string; arch: string; cpus: number; cpuModel: string; node: string };
+  configHash: string;
+  preset: string;
+  time: string;
+  steps: number;
+  /** The first training losses: a re-run must reproduce them (test). */
+  firstLosses: number[];
+  finalLoss: number;
+  /** sha256 of each file of the checkpoint. */
+  sha256: Record<string, string>;
+  spec: BaseSpec;
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+
+function machine(): BaseManifest['machine'] {
+  const cpus = os.cpus();
+  return { platform: os.platform(), arch: os.arch(), cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.versions.node };
+}
+
+function sha256File(f: string): string {
+  return createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+}
+
+function provenance(hash: string, seed: number, o: RunOptions, command: string): Provenance {
+  return { commit: gitCommit(), preset: o.preset, configHash: hash, backend: o.backend, seed, time: new Date().toISOString(), command };
+}
+
+function tuneConfig(t: SpecTrain, objective: 'lm' | 'instruction') {
+  return trainConfig({
+    objective,
+    batching: objective === 'lm' ? 'pack' : 'pad',
+    steps: t.steps,
+    batchSize: t.batchSize,
+    seqLen: t.seqLen,
+    lr: t.lr,
+    seed: t.seed,
+    checkpointEvery: t.checkpointEvery,
+  });
+}
+
+/** Reads a base folder's manifest, or null when there is none. */
+export function readManifest(dir: string): BaseManifest | null {
+  const f = path.join(dir, MANIFEST_FILE);
+  return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')) as BaseManifest) : null;
+}
+
+/**
+ * Held-out-fact completion by the base model (FACTS.md: "held-out fact completion"): for
+ * knowledge test clozes, the text before the blank is continued greedily; strict counts
+ * the value in the probed language, any-language also its English word.
+ */
+export async function probeFacts(model: Transformer, tok: Tokenizer, world: World, langs: readonly string[], n: number): Promise<Record<string, MetricValues>> {
+  const out: Record<string, MetricValues> = {};
+  for (const lang of langs) {
+    const recs = world.examples('knowledge', lang, 'test', n);
+    const prompts = recs.map((r) => {
+      const pre = r.input!.split('___')[0]!.trimEnd();
+      const ids = tok.encode(pre);
+      return ids.length > 0 ? ids : [tok.special.eos];
+    });
+    const hyps: string[] = [];
+    for (let s = 0; s < prompts.length; s += 16) {
+      const gen = await generate(model, prompts.slice(s, s + 16), { maxNewTokens: 6, stopTokens: [tok.special.eos], padToken: tok.special.pad });
+      hyps.push(...gen.map((g) => tok.decode(g, { skipSpecial: true })));
+    }
+    const m = scoreTask('knowledge', lang, recs, hyps);
+    out[lang] = { contains: m.contains!, containsAny: m.containsAny! };
+  }
+  return out;
+}
+
+/**
+ * Pre-trains (or reuses) the base model a {@link BaseSpec} describes; writes the model
+ * and its manifest to the store's run folder (`runs/HASH/model`).
+ */
+export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOutcome<BaseSpec>> {
+  const hash = configHash(spec);
+  const command = o.command ?? `npx xalign world pretrain --preset ${o.preset}`;
+  if (o.baseDir) {
+    const m = readManifest(o.baseDir);
+    if (m && m.configHash === hash) {
+      const stored = o.store.get<BaseSpec>(hash);
+      const result: ExperimentResult<BaseSpec> = stored ?? {
+        version: 1, kind: 'pretrain', label: `base model (${o.baseDir})`, spec, metrics: {},
+        provenance: { commit: m.commit, preset: m.preset, configHash: hash, backend: m.backend, seed: m.seed, time: m.time, command: m.command },
+        training: { steps: m.steps, losses: m.firstLosses, seconds: 0, tokensPerSec: 0 },
+      };
+      return { result, reused: true, modelDir: o.baseDir };
+    }
+    if (m) o.log?.(`base ${o.baseDir} was made from another config (hash ${m.configHash}, wanted ${hash}); pre-training anew`);
+  }
+  const modelDir = path.join(o.store.runDir(hash), 'model');
+  const stored = o.store.get<BaseSpec>(hash);
+  if (stored && fs.existsSync(path.join(modelDir, MANIFEST_FILE))) return { result: stored, reused: true, modelDir };
+  const t0 = performance.now();
+  const world = buildWorld(spec.world);
+  const texts = world.corpus().docs.map((d) => d.text);
+  const tok = BpeTokenizer.train(texts, spec.tokenizer.vocabSize);
+  const examples: Example[] = texts.map((t) => ({ prompt: [], response: [...tok.encode(t), tok.special.eos] }));
+  const model = new Transformer(modelConfig({ ...spec.model, vocabSize: tok.vocabSize }), new Rng(spec.train.seed).fork('init'));
+  try {
+    const tr = await train({
+      model, tokenizer: tok, train: examples, config: tuneConfig(spec.train, 'lm'),
+      checkpointDir: path.join(o.store.runDir(hash), 'checkpoints'),
+      onEvent: (e) => o.onEvent?.({ ...e, phase: 'pretrain' }),
+    });
+    await saveModel(modelDir, model, tok);
+    const metrics = { 'fact-completion': await probeFacts(model, tok, world, spec.probe.langs, spec.probe.n) };
+    const seconds = (performance.now() - t0) / 1000;
+    const prov = provenance(hash, spec.train.seed, o, command);
+    const manifest: BaseManifest = {
+      command, commit: prov.commit, seed: spec.train.seed, backend: o.backend, machine: machine(), configHash: hash, preset: o.preset, time: prov.time,
+      steps: tr.steps, firstLosses: tr.losses.slice(0, 5), finalLoss: tr.losses.at(-1)!,
+      sha256: Object.fromEntries(['model.safetensors', 'config.json', 'tokenizer.json'].map((f) => [f, sha256File(path.join(modelDir, f))])),
+      spec,
+    };
+    writeJsonAtomic(path.join(modelDir, MANIFEST_FILE), manifest);
+    const result: ExperimentResult<BaseSpec> = {
+      version: 1, kind: 'pretrain', label: `base model (${o.preset})`, spec, provenance: prov, metrics,
+      training: trainingSummary(tr, seconds),
+    };
+    o.store.put(result);
+    return { result, reused: false, modelDir };
+  } finally {
+    model.dispose();
+  }
+}
+
+function trainingSummary(tr: TrainResult, seconds: number, resumedFrom?: number): ExperimentResult['training'] {
+  return { steps: tr.steps, losses: tr.losses, seconds, tokensPerSec: tr.tokensPerSec, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
+}
+
+/** The instruction-tuning records of a condition (equal steps come from the spec, not the pool size). */
+export function conditionRecords(world: World, spec: TuneSpec): WorldExample[] {
+  const pool = (lang: string) => spec.data.tasks.flatMap((t) => world.examples(t, lang, 'train', spec.data.perTask));
+  const recs = pool('en');
+  if (spec.condition !== 'en-only') recs.push(...pool(spec.lang));
+  if (spec.condition === 'bilingual+translation') recs.push(...world.examples('translation', spec.lang, 'train', spec.data.translationPairs));
+  return recs;
+}
+
+/**
+ * Fits an instruction example into `seqLen + 1` tokens so that its response stays in the
+ * loss: a response longer than 3/4 of the row is cut; a prompt that does not fit keeps its
+ * first token (the instruction marker) and its last tokens (the question end of the input).
+ * Evaluation truncates prompts the same way (src/experiments/evaluate.ts).
+ */
+export function fitExample(ex: Example, seqLen: number): Example & { truncated: boolean } {
+  if (ex.prompt.length + ex.response.length <= seqLen + 1) return { ...ex, truncated: false };
+  const response = ex.response.slice(0, Math.max(1, Math.floor((3 * seqLen) / 4)));
+  const room = seqLen + 1 - response.length;
+  const prompt = ex.prompt.length <= room ? ex.prompt : [ex.prompt[0]!, ...ex.prompt.slice(ex.prompt.length - room + 1)];
+  return { prompt, response, truncated: true };
+}
+
+/** Per-segment statistics: segments[task][lang][metric] = one row per test record (see SEGMENT_METRICS). */
+export type SegmentStats = Record<string, Record<string, Record<string, number[][]>>>;
+
+/** Evaluates a model on the spec's test tasks and languages: metrics[task][lang]. */
+export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: World, ev: TuneSpec['eval']): Promise<{ metrics: Record<string, Record<string, MetricValues>>; segments: SegmentStats; samples: Record<string, { prompt: string; output: string; gold: string }> }> {
+  const metrics: Record<string, Record<string, MetricValues>> = {};
+  const segments: SegmentStats = {};
+  const samples: Record<string, { prompt: string; output: string; gold: string }> = {};
+  for (const task of ev.tasks) {
+    for (const lang of ev.langs) {
+      if (task === 'translation' && lang === 'en') continue;
+      const recs = world.examples(task, lang, 'test', ev.n);
+      const hyps = await predict(model, tok, recs, { maxNewTokens: maxNewTokensFor(task, tok, recs) });
+      (metrics[task] ??= {})[lang] = scoreTask(task, lang, recs, hyps);
+      (segments[task] ??= {})[lang] = segmentStatsFor(task, lang, recs, hyps);
+      samples[`${task}/${lang}`] = { prompt: recordPrompt(recs[0]!), output: hyps[0]!, gold: recs[0]!.output };
+    }
+  }
+  return { metrics, segments, samples };
+}
+
+/**
+ * Runs (or reuses) one tuning condition: ensures the base model, tunes it on the
+ * condition's records for `spec.train.steps` steps (resuming from the run folder's
+ * checkpoint after a kill), evaluates, stores the result.
+ */
+export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome<TuneSpec>> {
+  const hash = configHash(spec);
+  const modelDir = path.join(o.store.runDir(hash), 'model');
+  const stored = o.store.get<TuneSpec>(hash);
+  if (stored) return { result: stored, reused: true, modelDir };
+  const base = await runPretrain(spec.base, { ...o, command: undefined });
+  const t0 = performance.now();
+  const world = buildWorld(spec.base.world);
+  const loaded = loadModel(base.modelDir);
+  if (!loaded.tokenizer) throw new Error(`${base.modelDir}: base model has no tokenizer.json`);
+  const tok = loaded.tokenizer;
+  const model = loaded.model;
+  try {
+    const recs = conditionRecords(world, spec);
+    const examples = recs.map((r) => fitExample(encodeInstruction(tok, recordPrompt(r), r.output), spec.train.seqLen));
+    const truncated = examples.filter((e) => e.truncated).length;
+    let resumedFrom: number | undefined;
+    const tr = await train({
+      model, tokenizer: tok, train: examples, config: tuneConfig(spec.train, 'instruction'),
+      checkpointDir: path.join(o.store.runDir(hash), 'checkpoints'),
+      onEvent: (e) => {
+        if (e.type === 'resume') resumedFrom = e.step;
+        o.onEvent?.({ ...e, phase: 'tune' });
+      },
+    });
+    await saveModel(modelDir, model, tok);
+    const { metrics, segments, samples } = await evaluateTuned(model, tok, world, spec.eval);
+    const seconds = (performance.now() - t0) / 1000;
+    const command = o.command ?? `npx xalign experiment run --preset ${o.preset} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}`;
+    const result: ExperimentResult<TuneSpec> = {
+      version: 1, kind: 'tune', label: `tune ${spec.lang} ${spec.condition} seed ${spec.seed}`, spec,
+      provenance: provenance(hash, spec.seed, o, command), metrics,
+      training: trainingSummary(tr, seconds, resumedFrom),
+      extra: { records: recs.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, segments },
+    };
+    o.store.put(result);
+    return { result, reused: false, modelDir };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Where a committed base checkpoint of a preset lives: data/world/base-PRESET (see `xalign world pretrain --out`). */
+export function committedBaseDir(preset: string): string {
+  return path.join(PROJECT_ROOT, 'data', 'world', `base-${preset}`);
+}
+
+/** Copies a base model folder (weights, config, tokenizer, manifest) to `out`, atomically per file. */
+export function copyBase(modelDir: string, out: string): string[] {
+  fs.mkdirSync(out, { recursive: true });
+  const files = ['model.safetensors', 'config.json', 'tokenizer.json', MANIFEST_FILE];
+  for (const f of files) writeFileAtomic(path.join(out, f), fs.readFileSync(path.join(modelDir, f)));
+  return files.map((f) => path.join(out, f));
+}

@@ -1,0 +1,77 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { resolvePreset } from '../../src/config/presets';
+import { baseSpecFromSettings, committedBaseDir, configHash, readManifest } from '../../src/experiments';
+
+const BIN = path.resolve(__dirname, '../../bin/xalign.cjs');
+
+function xalign(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, PRESET: 'smoke', XALIGN_BACKEND: 'cpu', ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const TINY = 'pretrainSteps=3,tuneSteps=2,modelDim=16,evalExamples=2,worldCorpusSentences=200,worldTaskTrain=4,worldTranslationPairs=4,instructionsPerLanguage=4,worldBpeVocab=300';
+
+test('world pretrain writes a base checkpoint with its manifest; experiment run uses it; list and export', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-expcli-'));
+  try {
+    const base = path.join(dir, 'base');
+    const p = xalign(['world', 'pretrain', '--set', TINY, '--store', path.join(dir, 's1'), '--out', base, '--json']);
+    assert.equal(p.code, 0, p.stderr);
+    const v = JSON.parse(p.stdout);
+    assert.equal(v.reused, false);
+    for (const f of ['model.safetensors', 'config.json', 'tokenizer.json', 'manifest.json']) assert.ok(fs.existsSync(path.join(base, f)), f);
+    const m = readManifest(base)!;
+    assert.match(m.command, /^npx xalign world pretrain --preset smoke --set .*pretrainSteps=3.* --out /);
+    assert.equal(m.backend, 'cpu');
+    assert.equal(m.seed, 1);
+    assert.equal(m.firstLosses.length, 3);
+    assert.match(m.sha256['model.safetensors']!, /^[0-9a-f]{64}$/);
+    assert.ok(m.machine.cpus >= 1 && m.machine.platform);
+    const again = JSON.parse(xalign(['world', 'pretrain', '--set', TINY, '--store', path.join(dir, 's1'), '--json']).stdout);
+    assert.equal(again.reused, true);
+    // a tuning run in a fresh store starts from --base instead of pre-training again
+    const r = xalign(['experiment', 'run', '--set', TINY, '--condition', 'bilingual+translation', '--lang', 'tr', '--base', base, '--store', path.join(dir, 's2'), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const t = JSON.parse(r.stdout);
+    assert.equal(t.reused, false);
+    assert.equal(t.result.extra.baseConfigHash, m.configHash);
+    assert.ok(!/pretrain \[/.test(r.stderr), 'no pre-training steps');
+    assert.ok(t.result.metrics.knowledge.tr.containsAny !== undefined);
+    const list = JSON.parse(xalign(['experiment', 'list', '--store', path.join(dir, 's2'), '--json']).stdout);
+    assert.equal(list.length, 1);
+    const e = xalign(['experiment', 'export', '--store', path.join(dir, 's2')]);
+    assert.equal(e.code, 0, e.stderr);
+    const csv = fs.readFileSync(path.join(dir, 's2', 'results.csv'), 'utf8').trim().split('\n');
+    assert.ok(csv.length > 10 && csv.slice(1).every((l) => l.startsWith(t.result.provenance.configHash)));
+    const bad = xalign(['experiment', 'run', '--condition', 'trilingual', '--store', path.join(dir, 's3')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--condition must be one of en-only, bilingual, bilingual\+translation or all/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the committed smoke base checkpoint matches the smoke preset and its command reproduces the first losses', () => {
+  const dir = committedBaseDir('smoke');
+  const m = readManifest(dir);
+  assert.ok(m, `${dir}/manifest.json is committed (regenerate: npx xalign world pretrain --preset smoke --out data/world/base-smoke)`);
+  assert.equal(m.configHash, configHash(baseSpecFromSettings(resolvePreset('smoke').settings)), 'the smoke preset changed: regenerate the committed base with its command');
+  for (const f of ['model.safetensors', 'config.json', 'tokenizer.json']) {
+    assert.ok(fs.statSync(path.join(dir, f)).size < 10 * 1024 * 1024, `${f} under 10 MB`);
+  }
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-repro-'));
+  try {
+    const r = xalign(['world', 'pretrain', '--preset', 'smoke', '--store', store, '--json'], { XALIGN_BACKEND: m.backend });
+    assert.equal(r.code, 0, r.stderr);
+    const v = JSON.parse(r.stdout);
+    assert.equal(v.manifest.configHash, m.configHash);
+    v.manifest.firstLosses.forEach((l: number, i: number) => assert.ok(Math.abs(l - m.firstLosses[i]!) < 1e-4, `loss at step ${i + 1}: ${l} vs committed ${m.firstLosses[i]}`));
+  } finally {
+    fs.rmSync(store, { recursive: true, force: true });
+  }
+});
