@@ -14,6 +14,8 @@ export interface NotebookResult {
   failedCell: number | null;
   /** "error", "timeout", "kernel died", ... or null when ok. */
   failure: string | null;
+  /** Why the notebook was not run on this preset (its metadata says so), or null. */
+  skipped?: string | null;
   preset: string;
   backend: string;
   seed: number;
@@ -30,15 +32,18 @@ export interface IndexPageInfo {
 
 /** The index page as a complete HTML document. */
 export function indexPageHtml(results: readonly NotebookResult[], info: IndexPageInfo): string {
-  const okCount = results.filter((r) => r.ok).length;
+  const okCount = results.filter((r) => r.ok && !r.skipped).length;
+  const skipCount = results.filter((r) => r.skipped).length;
   const rows = results
     .map((r) => {
       const name = r.html ? `<a href="${escapeHtml(r.html)}">${escapeHtml(r.notebook)}</a>` : escapeHtml(r.notebook);
-      const status = r.ok
+      const status = r.skipped
+        ? `<span class="skipped">skipped: ${escapeHtml(r.skipped)}</span>`
+        : r.ok
         ? '<span class="ok">ok</span>'
         : `<span class="failed">failed${r.failedCell !== null ? ` at cell ${r.failedCell}` : ''} (${escapeHtml(r.failure ?? '?')})</span>`;
       return (
-        `<tr data-status="${r.ok ? 'ok' : 'failed'}"><td>${name}</td><td>${status}</td>` +
+        `<tr data-status="${r.skipped ? 'skipped' : r.ok ? 'ok' : 'failed'}"><td>${name}</td><td>${status}</td>` +
         `<td class="num">${formatDuration(r.seconds)}</td><td class="num">${r.cells ?? '–'}</td>` +
         `<td>${escapeHtml(r.preset)}</td><td>${escapeHtml(r.backend)}</td><td class="num">${r.seed}</td><td><code>${escapeHtml(r.commit)}</code></td></tr>`
       );
@@ -52,11 +57,11 @@ body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; co
 table { border-collapse: collapse; width: 100%; }
 th, td { padding: .35em .6em; border-bottom: 1px solid #ddd; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.ok { color: #1a7f37; } .failed { color: #cf222e; font-weight: bold; }
+.ok { color: #1a7f37; } .failed { color: #cf222e; font-weight: bold; } .skipped { color: #777; }
 </style></head>
 <body>
 <h1>xalign: reproduction report</h1>
-<p>Preset <b>${escapeHtml(info.preset)}</b>${overridden}; ${okCount} of ${results.length} notebooks ran without error in ${formatDuration(info.totalSeconds)}.
+<p>Preset <b>${escapeHtml(info.preset)}</b>${overridden}; ${okCount} of ${results.length} notebooks ran without error${skipCount ? ` (${skipCount} skipped on this preset)` : ''} in ${formatDuration(info.totalSeconds)}.
 Regenerate with <code>PRESET=${escapeHtml(info.preset)} npm run reproduce</code>.</p>
 <table>
 <thead><tr><th>notebook</th><th>status</th><th>time</th><th>cells</th><th>preset</th><th>backend</th><th>seed</th><th>commit</th></tr></thead>

@@ -15,6 +15,7 @@ import { presetFromEnv } from '../config/presets';
 import { PROJECT_ROOT } from '../provenance';
 import { indexPageHtml, type NotebookResult } from './index-page';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
+import { readNotebook } from './notebook-files';
 
 export interface ReproduceOptions {
   /** Notebook files to run, in order; default: every `notebooks/*.ipynb`, sorted. */
@@ -29,6 +30,8 @@ export interface ReproduceOptions {
   cellTimeout?: number;
   /** Stop at the first failing notebook instead of running the rest. */
   failFast?: boolean;
+  /** Run notebooks even where their metadata skips the preset (`--only` sets it). */
+  force?: boolean;
   /** Where progress lines go (default process.stderr). */
   log?: (line: string) => void;
 }
@@ -108,6 +111,22 @@ function runOne(python: string, notebook: string, outDir: string, env: NodeJS.Pr
   });
 }
 
+/**
+ * Why `notebook` is not run on `preset`, from its metadata
+ * `{"xalign": {"skipPresets": {"classroom": "reason"}}}`, or null. A notebook whose
+ * work does not yet fit a preset's time budget says so there instead of silently
+ * taking hours; the report lists it as skipped with the reason.
+ */
+export function presetSkipReason(notebook: string, preset: string): string | null {
+  const meta = (readNotebook(notebook).metadata as { xalign?: { skipPresets?: Record<string, unknown> } }).xalign;
+  const reason = meta?.skipPresets?.[preset];
+  if (reason === undefined) return null;
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    throw new Error(`${notebook}: metadata xalign.skipPresets.${preset} must be a non-empty string (the reason)`);
+  }
+  return reason;
+}
+
 /** Runs the notebooks and writes the report; never throws for a failing cell. */
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceReport> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
@@ -123,11 +142,21 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   fs.mkdirSync(outDir, { recursive: true });
 
   const results: NotebookResult[] = [];
+  const force = options.force ?? false;
   const started = Date.now();
   for (const [i, nb] of notebooks.entries()) {
     const stem = path.basename(nb, '.ipynb');
     const provenanceFile = path.join(outDir, `${stem}.provenance.json`);
     for (const stale of ['.run.json', '.provenance.json']) fs.rmSync(path.join(outDir, stem + stale), { force: true });
+    const skip = force ? null : presetSkipReason(nb, preset.name);
+    if (skip) {
+      log(`== [${i + 1}/${notebooks.length}] ${stem}: skipped on preset ${preset.name}: ${skip} (run it anyway with --only ${stem}) ==`);
+      results.push({
+        notebook: stem, ok: true, skipped: skip, seconds: null, cells: null, failedCell: null, failure: null,
+        preset: preset.name, backend: '–', seed: preset.settings.seed, commit: '–', html: null,
+      });
+      continue;
+    }
     log(`== [${i + 1}/${notebooks.length}] ${stem} (preset ${preset.name}) ==`);
     const env = { ...baseEnv, XALIGN_PROVENANCE_FILE: provenanceFile };
     const code = await runOne(python, nb, outDir, env, options.cellTimeout ?? 600);
@@ -157,6 +186,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   writeFileAtomic(index, indexPageHtml(results, { preset: preset.name, overridden: preset.overridden, totalSeconds }));
   writeJsonAtomic(path.join(outDir, 'index.json'), { preset: preset.name, totalSeconds, results });
   const ok = results.length === notebooks.length && results.every((r) => r.ok);
-  log(`report: ${index} (${results.filter((r) => r.ok).length}/${notebooks.length} notebooks ok, ${totalSeconds.toFixed(1)} s)`);
+  const skipped = results.filter((r) => r.skipped).length;
+  log(`report: ${index} (${results.filter((r) => r.ok && !r.skipped).length}/${notebooks.length} notebooks ok${skipped ? `, ${skipped} skipped` : ''}, ${totalSeconds.toFixed(1)} s)`);
   return { ok, outDir, index, results };
 }

@@ -53,3 +53,19 @@ test('a cell past the time-out in its metadata is stopped and reported', { skip 
   const index = JSON.parse(fs.readFileSync(path.join(r.out, 'index.json'), 'utf8'));
   assert.equal(index.results[0].failure, 'timeout');
 });
+
+test('a notebook whose metadata skips the preset is reported as skipped, and runs when forced', { skip }, async () => {
+  const { reproduce } = await import('../../src/report/reproduce');
+  const fixture = path.join(ROOT, 'test/fixtures/skip-smoke.ipynb');
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-skip-'));
+  const quiet = () => undefined;
+  const skipped = await reproduce({ notebooks: [fixture], preset: 'smoke', outDir: out, log: quiet });
+  assert.equal(skipped.ok, true);
+  assert.equal(skipped.results[0]!.skipped, 'fixture: too slow for smoke');
+  assert.equal(skipped.results[0]!.html, null);
+  assert.match(fs.readFileSync(path.join(out, 'index.html'), 'utf8'), /skipped: fixture: too slow for smoke/);
+  const forced = await reproduce({ notebooks: [fixture], preset: 'smoke', outDir: out, log: quiet, force: true });
+  assert.equal(forced.ok, true);
+  assert.equal(forced.results[0]!.skipped ?? null, null);
+  assert.match(fs.readFileSync(path.join(out, 'skip-smoke.ipynb'), 'utf8'), /the skip fixture ran/);
+});

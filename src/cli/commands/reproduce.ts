@@ -12,7 +12,8 @@ tslab kernel, on the preset given by --preset or PRESET (default classroom). Wri
 the executed notebooks, one HTML page each and out/index.html. Exits 1 if any cell
 failed, after printing that cell's source and stderr.
 
-  --only NOTEBOOK      run just these (name like 00-setup, or a path); repeatable
+  --only NOTEBOOK      run just these (name like 00-setup, or a path); repeatable;
+                       runs them even on a preset their metadata skips
   --out DIR            output folder (default out/)
   --cell-timeout S     default per-cell limit in seconds (600); a cell may set its
                        own in its metadata: {"xalign": {"timeout": S}}
@@ -41,11 +42,13 @@ failed, after printing that cell's source and stderr.
       set: sets ? [process.env.XALIGN_SET, ...sets].filter(Boolean).join(',') : undefined,
       cellTimeout,
       failFast: ctx.flags['fail-fast'] === true,
+      force: only !== undefined,
       log: ctx.log,
     });
     const failed = report.results.filter((r) => !r.ok).map((r) => r.notebook);
+    const skipped = report.results.filter((r) => r.skipped).length;
     const text = report.ok
-      ? `all ${report.results.length} notebooks ran; report: ${report.index}`
+      ? `${report.results.length - skipped} notebooks ran${skipped ? `, ${skipped} skipped on this preset` : ''}; report: ${report.index}`
       : `FAILED: ${failed.join(', ')}; report: ${report.index}`;
     return { value: report, text, exitCode: report.ok ? 0 : 1 };
   },
