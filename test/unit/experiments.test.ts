@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { runJsonLinesChild } from './child-process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -112,33 +112,8 @@ test('runner: a stored result is reused without training; the same spec in a fre
 interface Line { phase?: string; step?: number; loss?: number; resumed?: number; done?: string; reused?: boolean }
 
 function runChild(dir: string, killAtTuneStep?: number): Promise<{ lines: Line[]; killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../fixtures/experiment-child.ts'), dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, XALIGN_BACKEND: 'cpu' },
-    });
-    const lines: Line[] = [];
-    let [buf, err, killed] = ['', '', false];
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buf.slice(0, nl)) as Line;
-        buf = buf.slice(nl + 1);
-        lines.push(line);
-        if (killAtTuneStep !== undefined && line.phase === 'tune' && line.step === killAtTuneStep && !killed) {
-          killed = true;
-          child.kill('SIGKILL');
-        }
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code !== 0 && signal !== 'SIGKILL') reject(new Error(`child exited ${code}: ${err}`));
-      else resolve({ lines, killed });
-    });
-  });
+  return runJsonLinesChild<Line>(path.join(__dirname, '../fixtures/experiment-child.ts'), [dir], (line) =>
+    killAtTuneStep !== undefined && line.phase === 'tune' && line.step === killAtTuneStep);
 }
 
 test('runner: a tuning run killed mid-way resumes from its checkpoint to the same losses and stores its result (cpu)', async () => {

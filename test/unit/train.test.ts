@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { runJsonLinesChild } from './child-process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -105,35 +105,8 @@ test('early stopping ends a run whose held-out loss stops improving', async () =
 });
 
 function runChild(dir: string, steps: number, killAfter?: number): Promise<{ lines: Record<string, number>[]; killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../fixtures/train-child.ts'), dir, String(steps)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, XALIGN_BACKEND: 'cpu' },
-    });
-    const lines: Record<string, number>[] = [];
-    let buf = '';
-    let err = '';
-    let killed = false;
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buf.slice(0, nl)) as Record<string, number>;
-        buf = buf.slice(nl + 1);
-        lines.push(line);
-        if (killAfter !== undefined && line.step === killAfter && !killed) {
-          killed = true;
-          child.kill('SIGKILL');
-        }
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code !== 0 && signal !== 'SIGKILL') reject(new Error(`child exited ${code}: ${err}`));
-      else resolve({ lines, killed });
-    });
-  });
+  return runJsonLinesChild<Record<string, number>>(path.join(__dirname, '../fixtures/train-child.ts'), [dir, String(steps)], (line) =>
+    killAfter !== undefined && line.step === killAfter);
 }
 
 test('a run killed mid-way resumes from its checkpoint to the same losses at the same steps (cpu)', async () => {
