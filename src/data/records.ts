@@ -155,8 +155,9 @@ export function writeAlpaca(file: string, records: readonly AlpacaRecord[]): voi
 
 /**
  * The Alpaca prompt template, with and without an input section; the response follows
- * "### Response:". This is the one place the prompt is rendered: the training code
- * masks the prompt's tokens out of the loss (Section 3.1, loss on the response only).
+ * "### Response:". This is the prompt of the paper's public trainer, for mixtures that
+ * a real model is tuned on elsewhere. The laboratory's small models use
+ * {@link compactPrompt} instead (same fields, without the English preamble).
  */
 export function renderAlpacaPrompt(r: Pick<AlpacaRecord, 'instruction' | 'input'>): string {
   if (r.input.trim() !== '') {
@@ -170,4 +171,16 @@ export function renderAlpacaPrompt(r: Pick<AlpacaRecord, 'instruction' | 'input'
     'Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n' +
     `### Instruction:\n${r.instruction}\n\n### Response:\n`
   );
+}
+
+/**
+ * The laboratory's prompt T(X) for a record: the instruction, then the input on the next
+ * line when there is one. The tokenizer frames it with its <|instruction|> and
+ * <|response|> special tokens (src/model/tokenizer.ts `encodeInstruction`) and the
+ * loss masks it out (Section 3.1). It drops the Alpaca preamble and headers of
+ * {@link renderAlpacaPrompt}, about 140-205 bytes that a model with a 256-token context
+ * cannot spare. Used by `xalign train` and the experiments runner alike.
+ */
+export function compactPrompt(r: { instruction: string; input?: string }): string {
+  return r.input ? `${r.instruction}\n${r.input}` : r.instruction;
 }

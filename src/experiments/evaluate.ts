@@ -11,6 +11,7 @@
  * Metrics come from src/eval/metrics, so they agree with `xalign score`.
  */
 
+import { compactPrompt } from '../data/records';
 import { scoreCorpus, statsMetric } from '../eval/metrics';
 import type { StatsMetric } from '../eval/metrics/common';
 import { corpusContains, corpusExactMatch } from '../eval/metrics/exact-match';
@@ -20,10 +21,8 @@ import type { Transformer } from '../model/transformer';
 import type { WorldExample } from '../world/tasks';
 import type { MetricValues } from './store';
 
-/** The instruction text X of a record, as the trainer builds it (instruction, newline, input). */
-export function recordPrompt(r: { instruction: string; input?: string }): string {
-  return r.input ? `${r.instruction}\n${r.input}` : r.instruction;
-}
+/** The instruction text X of a record, as the trainer builds it (src/data/records.ts). */
+export const recordPrompt = compactPrompt;
 
 /** Greedy outputs for `records`, batched by prompt length; prompts too long keep their last tokens. */
 export async function predict(

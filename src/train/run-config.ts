@@ -23,7 +23,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type BackendChoice, selectBackend } from '../backend';
-import { readAlpaca, readJsonl } from '../data/records';
+import { compactPrompt, readAlpaca, readJsonl } from '../data/records';
 import { loadModel, saveModel } from '../model/checkpoint';
 import { type ModelConfig, modelConfig } from '../model/config';
 import { BpeTokenizer, ByteTokenizer, encodeInstruction, type Tokenizer, tokenizerFromJSON } from '../model/tokenizer';
@@ -54,8 +54,7 @@ export function recordsToExamples(records: Record<string, unknown>[], tok: Token
     if (typeof r.instruction !== 'string' || typeof r.output !== 'string') {
       throw new Error(`${file}:${i + 1}: expected "instruction" and "output" strings`);
     }
-    const x = typeof r.input === 'string' && r.input ? `${r.instruction}\n${r.input}` : r.instruction;
-    return encodeInstruction(tok, x, r.output);
+    return encodeInstruction(tok, compactPrompt({ instruction: r.instruction, input: typeof r.input === 'string' ? r.input : '' }), r.output);
   });
 }
 
