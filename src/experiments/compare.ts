@@ -3,10 +3,10 @@
  * report mean, 95% interval and a paired significance test"): for one language, task,
  * metric and pair of conditions,
  * - the mean over seeds of each condition with a Student-t 95% interval (null below two seeds);
- * - a paired bootstrap test (src/eval/metrics/significance.ts) on the per-segment
- *   statistics the results keep, pooled over seeds: segment i of seed s of condition A
- *   is paired with segment i of seed s of condition B (same test records: the world and
- *   its test split do not depend on the tuning seed).
+ * - a paired bootstrap test (src/eval/metrics/significance.ts) over test records: the
+ *   per-record statistics of each condition are summed over the seeds both conditions
+ *   ran, and record i of A is paired with record i of B (same test records: the world
+ *   and its test split do not depend on the tuning seed).
  */
 
 import { pairedBootstrapStats } from '../eval/metrics/significance';
@@ -45,7 +45,7 @@ export interface ConditionComparison {
   seedsB: SeedSummary;
   /** mean(B) - mean(A) over seeds. */
   delta: number;
-  /** Paired bootstrap on pooled segments: p-value of |B - A|; 1 when the pooled scores are equal; null when the results carry no segment statistics. */
+  /** Paired bootstrap over test records (statistics summed over seeds): p-value of |B - A|; 1 when the pooled scores are equal; null when the results carry no segment statistics. */
   pValue: number | null;
   segments: number;
 }
@@ -65,13 +65,24 @@ export function compareConditions(
   const score = (r: ExperimentResult) => r.metrics[q.task]![el]![q.metric]!;
   const [sa, sb] = [seedSummary(ra.map(score)), seedSummary(rb.map(score))];
   const seg = (r: ExperimentResult) => ((r.extra?.segments as SegmentStats | undefined)?.[q.task]?.[el]?.[q.metric]) ?? null;
-  const statsA: number[][] = [];
-  const statsB: number[][] = [];
+  // One row per test record, its statistics summed over the paired seeds: the statistics
+  // are additive, so the pooled score is unchanged, and the bootstrap resamples records
+  // (a hard record is hard for every seed; resampling seed-record rows independently
+  // would understate the variance and the p-values).
+  let statsA: number[][] = [];
+  let statsB: number[][] = [];
+  const add = (into: number[][], rows: number[][]) => rows.forEach((row, i) => (into[i] = into[i] ? into[i]!.map((v, k) => v + row[k]!) : [...row]));
   for (const x of ra) {
     const y = rb.find((r) => r.spec.seed === x.spec.seed);
     const [gx, gy] = [seg(x), y ? seg(y) : null];
-    if (gx && gy && gx.length === gy.length) [statsA.push(...gx), statsB.push(...gy)];
+    if (!gx || !gy || gx.length !== gy.length) continue;
+    if (statsA.length > 0 && statsA.length !== gx.length) {
+      throw new RangeError(`compareConditions: seed ${x.spec.seed} has ${gx.length} test records, other seeds ${statsA.length}`);
+    }
+    add(statsA, gx);
+    add(statsB, gy);
   }
+  if (statsA.length !== statsB.length) [statsA, statsB] = [[], []];
   let pValue: number | null = null;
   if (statsA.length > 0) {
     const m = segmentMetric(q.metric, el);

@@ -109,7 +109,7 @@ function strangers(ctx: TaskContext, task: string, split: Split, n: number): Sub
   return drawStrangers(ctx.kb, new Rng(ctx.seed).fork(`world:strangers:${task}:${split}`), n);
 }
 
-/** Translation English -> X (FLORES-like): statements and questions about strangers, summaries, filler. */
+/** Translation English -> X (FLORES-like): statements and questions about strangers, summaries, and (train only) filler. */
 export function translationExamples(ctx: TaskContext, lang: string, split: Split, n: number): WorldExample[] {
   if (lang === 'en') throw new RangeError('world tasks: translation goes from English to a target language, not to "en"');
   const loc = localiser(ctx, lang);
@@ -122,7 +122,14 @@ export function translationExamples(ctx: TaskContext, lang: string, split: Split
     const s = people[i % people.length]!;
     const u = rng.float();
     const rel = rng.choice(rels);
-    const src = u < 0.5 ? statement(s, rel, rng) : u < 0.65 ? question(s, rel, rng) : u < 0.8 ? filler(rng) : summary(s, rng.shuffle([...rels]).slice(0, 2));
+    // Filler comes from a few fixed templates that training pairs and the pre-training
+    // corpus also contain, so the test split uses a statement in its place (no test
+    // sentence is then seen verbatim in training).
+    const src =
+      u < 0.5 ? statement(s, rel, rng)
+      : u < 0.65 ? question(s, rel, rng)
+      : u < 0.8 ? (split === 'test' ? statement(s, rel, rng) : filler(rng))
+      : summary(s, rng.shuffle([...rels]).slice(0, 2));
     const instr = worldTranslationInstruction(spec.englishName, split === 'test' ? 0 : i);
     const tgt = loc(src);
     out.push({ id: `translation-en-${lang}-${split}-${i}`, instruction: instr, input: src, output: tgt, task: 'translation', lang, split, answer: tgt });

@@ -156,7 +156,7 @@ test('table2Rows: mean over seeds per condition and the change against English-o
   assert.equal(table2Rows([mk('en-only', 1, 10)], 'en')[0]!['en-only'], 90);
 });
 
-test('compareConditions: seed means with t-intervals and a paired bootstrap over pooled segments', async () => {
+test('compareConditions: seed means with t-intervals and a paired bootstrap over test records (summed over seeds)', async () => {
   const { compareConditions, seedSummary } = await import('../../src/experiments');
   const s = seedSummary([10, 20, 30]);
   assert.equal(s.mean, 20);
@@ -173,7 +173,7 @@ test('compareConditions: seed means with t-intervals and a paired bootstrap over
   const rs = [1, 2, 3].flatMap((seed) => [mk('en-only', seed, 4), mk('bilingual+translation', seed, 16)]);
   const c = compareConditions(rs, { lang: 'tr', task: 'knowledge', metric: 'contains', a: 'en-only', b: 'bilingual+translation', samples: 200 });
   assert.equal(c.delta, 60);
-  assert.equal(c.segments, 60);
+  assert.equal(c.segments, 20); // test records, each summed over the 3 seeds, not 60 independent rows
   assert.ok(c.pValue! < 0.01, `p ${c.pValue}`);
   const same = compareConditions([...rs.filter((r) => (r.spec as { condition: string }).condition === 'en-only'), ...[1, 2, 3].map((seed) => mk('bilingual', seed, 4))], { lang: 'tr', task: 'knowledge', metric: 'contains', a: 'en-only', b: 'bilingual', samples: 200 });
   assert.equal(same.delta, 0);

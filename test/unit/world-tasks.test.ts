@@ -86,3 +86,12 @@ test('qa and knowledge carry the English value for a lenient score; the strict a
     for (const e of w.examples(task, 'en', 'test', 10)) assert.equal(e.answer, e.answerEnglish);
   }
 });
+
+test('no translation test source occurs verbatim among the training pairs (filler is train-only)', () => {
+  const w = tinyWorld();
+  for (const lang of ['ar', 'tr', 'zh']) {
+    const train = new Set(w.examples('translation', lang, 'train', 400).map((r) => r.input));
+    const test = w.examples('translation', lang, 'test', 100);
+    assert.deepEqual(test.filter((r) => train.has(r.input)).map((r) => r.input), [], lang);
+  }
+});
