@@ -111,10 +111,30 @@ async function tryWebgpu(forced = false): Promise<BackendProbe> {
   }
 }
 
+/**
+ * The wasm module's Emscripten glue installs process-wide 'uncaughtException' and
+ * 'unhandledRejection' handlers that rethrow, so any stray error (e.g. a Jupyter socket
+ * closed at kernel shutdown) is reported with the whole minified glue as its source
+ * line. They add nothing to Node's own handling; remove the ones it added.
+ */
+async function withoutEmscriptenHandlers<T>(load: () => Promise<T>): Promise<T> {
+  type Listener = (...args: unknown[]) => void;
+  const emitter = process as unknown as { listeners(ev: string): Listener[]; removeListener(ev: string, l: Listener): void };
+  const events = ['uncaughtException', 'unhandledRejection'];
+  const before = events.map((ev) => new Set(emitter.listeners(ev)));
+  try {
+    return await load();
+  } finally {
+    events.forEach((ev, i) => {
+      for (const l of emitter.listeners(ev)) if (!before[i]!.has(l)) emitter.removeListener(ev, l);
+    });
+  }
+}
+
 async function tryWasm(): Promise<BackendProbe> {
   try {
     require('@tensorflow/tfjs-backend-wasm');
-    if (await tf.setBackend('wasm')) {
+    if (await withoutEmscriptenHandlers(() => tf.setBackend('wasm'))) {
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
       return { name: 'wasm', available: true, detail: simd ? 'XNNPACK with SIMD' : 'XNNPACK without SIMD' };
     }

@@ -5,6 +5,7 @@
  * one-space indent, final newline), so cleaning a clean notebook changes nothing.
  */
 
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { writeFileAtomic } from '../io/atomic';
 
@@ -53,6 +54,7 @@ export function checkNotebook(nb: NotebookJson, file = 'notebook'): string[] {
       }
     }
     for (const k of RUN_METADATA) if (cell.metadata && k in cell.metadata) problems.push(`${where} has run metadata "${k}"`);
+    if (nb.nbformat === 4 && nb.nbformat_minor >= 5 && typeof cell.id !== 'string') problems.push(`${where} has no cell id (nbformat 4.5)`);
   });
   if (nb.metadata?.kernelspec && (nb.metadata.kernelspec as { name?: string }).name !== 'tslab') {
     problems.push(`${file}: kernelspec is not the project's tslab kernel`);
@@ -62,10 +64,20 @@ export function checkNotebook(nb: NotebookJson, file = 'notebook'): string[] {
 
 /** A copy of `nb` without outputs, execution counts or run metadata. */
 export function cleanNotebook(nb: NotebookJson): NotebookJson {
-  const cells = nb.cells.map((cell) => {
+  const ids = new Set(nb.cells.map((c) => c.id).filter((id): id is string => typeof id === 'string'));
+  const cells = nb.cells.map((cell, i) => {
     const metadata = { ...(cell.metadata ?? {}) };
     for (const k of RUN_METADATA) delete metadata[k];
     const out: Cell = { ...cell, metadata };
+    if (nb.nbformat === 4 && nb.nbformat_minor >= 5 && typeof cell.id !== 'string') {
+      // nbformat 4.5 requires cell ids; derive a stable one from position and source
+      let n = 0;
+      let id = '';
+      do id = createHash('sha1').update(`${i}:${n++}:${[cell.source].flat().join('')}`).digest('hex').slice(0, 8);
+      while (ids.has(id));
+      ids.add(id);
+      out.id = id;
+    }
     if (cell.cell_type === 'code') {
       out.outputs = [];
       out.execution_count = null;

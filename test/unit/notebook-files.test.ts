@@ -7,8 +7,8 @@ import { checkNotebook, cleanNotebook, cleanNotebookFile, formatNotebook, type N
 
 const dirty: NotebookJson = {
   cells: [
-    { cell_type: 'markdown', source: '# t', metadata: {} },
-    { cell_type: 'code', source: '1', metadata: { execution: { x: 1 }, tags: ['keep'] }, outputs: [{ output_type: 'stream' }], execution_count: 3 },
+    { cell_type: 'markdown', id: 'a1', source: '# t', metadata: {} },
+    { cell_type: 'code', id: 'b2', source: '1', metadata: { execution: { x: 1 }, tags: ['keep'] }, outputs: [{ output_type: 'stream' }], execution_count: 3 },
   ],
   metadata: { kernelspec: { name: 'tslab' } },
   nbformat: 4,
@@ -52,4 +52,14 @@ test('a file that is not a notebook is a clear error', () => {
   assert.throws(() => readNotebook(path.join(dir, 'bad.ipynb')), /bad\.ipynb: not a readable notebook/);
   fs.writeFileSync(path.join(dir, 'other.ipynb'), '{"a": 1}');
   assert.throws(() => readNotebook(path.join(dir, 'other.ipynb')), /other\.ipynb: not a notebook/);
+});
+
+test('cells without an id (required by nbformat 4.5) are reported, and cleaning gives them stable unique ids', () => {
+  const noIds: NotebookJson = { ...dirty, cells: dirty.cells.map(({ id: _id, ...c }) => c as typeof c & { cell_type: string; source: string }) };
+  assert.match(checkNotebook(noIds, 'n')[0]!, /cell 1 has no cell id/);
+  const a = cleanNotebook(noIds);
+  const ids = a.cells.map((c) => c.id as string);
+  assert.equal(new Set(ids).size, ids.length);
+  assert.deepEqual(cleanNotebook(noIds).cells.map((c) => c.id), ids);
+  assert.deepEqual(checkNotebook(a), []);
 });
