@@ -221,11 +221,22 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
     const m = readManifest(o.baseDir);
     if (m && m.configHash === hash) {
       const stored = o.store.get<BaseSpec>(hash);
-      const result: ExperimentResult<BaseSpec> = stored ?? {
-        version: 1, kind: 'pretrain', label: `base model (${o.baseDir})`, spec, metrics: {},
+      if (stored) return { result: stored, reused: true, modelDir: o.baseDir };
+      // A committed checkpoint: probe what it knows (seconds), and store that as its result.
+      const loaded = loadModel(o.baseDir);
+      if (!loaded.tokenizer) throw new Error(`${o.baseDir}: base model has no tokenizer.json`);
+      let metrics: ExperimentResult['metrics'];
+      try {
+        metrics = { 'fact-completion': await probeFacts(loaded.model, loaded.tokenizer, buildWorld(spec.world), spec.probe.langs, spec.probe.n) };
+      } finally {
+        loaded.model.dispose();
+      }
+      const result: ExperimentResult<BaseSpec> = {
+        version: 1, kind: 'pretrain', label: `base model (${o.baseDir})`, spec, metrics,
         provenance: { commit: m.commit, preset: m.preset, configHash: hash, backend: m.backend, seed: m.seed, time: m.time, command: m.command },
         training: { steps: m.steps, losses: m.firstLosses, seconds: 0, tokensPerSec: 0 },
       };
+      o.store.put(result);
       return { result, reused: true, modelDir: o.baseDir };
     }
     if (m) o.log?.(`base ${o.baseDir} was made from another config (hash ${m.configHash}, wanted ${hash}); pre-training anew`);
