@@ -43,11 +43,13 @@ test('world pretrain writes a base checkpoint with its manifest; experiment run 
     assert.ok(!/pretrain \[/.test(r.stderr), 'no pre-training steps');
     assert.ok(t.result.metrics.knowledge.tr.containsAny !== undefined);
     const list = JSON.parse(xalign(['experiment', 'list', '--store', path.join(dir, 's2'), '--json']).stdout);
-    assert.equal(list.length, 1);
+    // the tuning result, and the probe of the --base checkpoint (stored when first used)
+    assert.equal(list.length, 2);
     const e = xalign(['experiment', 'export', '--store', path.join(dir, 's2')]);
     assert.equal(e.code, 0, e.stderr);
     const csv = fs.readFileSync(path.join(dir, 's2', 'results.csv'), 'utf8').trim().split('\n');
-    assert.ok(csv.length > 10 && csv.slice(1).every((l) => l.startsWith(t.result.provenance.configHash)));
+    assert.ok(csv.length > 10 && csv.slice(1).every((l) => l.startsWith(t.result.provenance.configHash) || l.startsWith(m.configHash)));
+    assert.ok(csv.slice(1).some((l) => l.startsWith(m.configHash) && l.includes('fact-completion')), 'the base probe is exported');
     const bad = xalign(['experiment', 'run', '--condition', 'trilingual', '--store', path.join(dir, 's3')]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--condition must be one of en-only, bilingual, bilingual\+translation or all/);
