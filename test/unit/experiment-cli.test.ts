@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -75,5 +76,19 @@ test('the committed smoke base checkpoint matches the smoke preset and its comma
     v.manifest.firstLosses.forEach((l: number, i: number) => assert.ok(Math.abs(l - m.firstLosses[i]!) < 1e-4, `loss at step ${i + 1}: ${l} vs committed ${m.firstLosses[i]}`));
   } finally {
     fs.rmSync(store, { recursive: true, force: true });
+  }
+});
+
+test('the committed classroom base checkpoint matches the classroom preset, with files under 10 MB', () => {
+  // Re-running its command takes about 35 minutes on 2 cores, so only the description
+  // and the files are checked here; the smoke test above checks the reproduction itself.
+  const dir = committedBaseDir('classroom');
+  const m = readManifest(dir);
+  assert.ok(m, `${dir}/manifest.json is committed (regenerate: npx xalign world pretrain --preset classroom --out data/world/base-classroom)`);
+  assert.equal(m.configHash, configHash(baseSpecFromSettings(resolvePreset('classroom').settings)), 'the classroom preset changed: regenerate the committed base with its command');
+  for (const f of ['model.safetensors', 'config.json', 'tokenizer.json']) {
+    const file = path.join(dir, f);
+    assert.ok(fs.statSync(file).size < 10 * 1024 * 1024, `${f} under 10 MB`);
+    assert.equal(createHash('sha256').update(fs.readFileSync(file)).digest('hex'), m.sha256[f], `${f} matches its sha256 in the manifest`);
   }
 });
