@@ -56,10 +56,15 @@ function packageVersion(pkg: string): string {
   }
 }
 
+/** This package's version (package.json). */
+export function xalignVersion(): string {
+  return (require(path.join(PROJECT_ROOT, 'package.json')) as { version: string }).version;
+}
+
 /** Versions of xalign, Node.js and the main libraries, recorded next to results. */
 export function runtimeVersions(): Record<string, string> {
   return {
-    xalign: (require(path.join(PROJECT_ROOT, 'package.json')) as { version: string }).version,
+    xalign: xalignVersion(),
     node: process.versions.node,
     tfjs: packageVersion('@tensorflow/tfjs'),
     tslab: packageVersion('tslab'),

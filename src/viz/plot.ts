@@ -155,11 +155,6 @@ function scriptJson(value: unknown): string {
 
 let plotlySource: string | undefined;
 
-/** The plotly.js bundle version that is inlined. */
-export function plotlyVersion(): string {
-  return (require('plotly.js-dist-min/package.json') as { version: string }).version;
-}
-
 /**
  * HTML that defines `window.Plotly` from the bundled library. Jupyter Notebook pages
  * carry RequireJS, whose `define` would capture plotly's UMD bundle; it is hidden

@@ -7,7 +7,7 @@
  * Serves the significance marks of paper Table 3 ("significant at p < 0.05").
  */
 
-import * as path from 'node:path';
+import { xalignVersion } from '../../provenance';
 
 /** A corpus-level metric as sufficient statistics: what significance tests need. */
 export interface StatsMetric {
@@ -25,8 +25,7 @@ export interface StatsMetric {
 
 /** Version tag written into signatures: which implementation produced a number. */
 export function signatureVersion(): string {
-  const root = path.resolve(__dirname, '../../..');
-  return `xalign-${(require(path.join(root, 'package.json')) as { version: string }).version}`;
+  return `xalign-${xalignVersion()}`;
 }
 
 /** Sums segment statistics (rows) column by column. */
