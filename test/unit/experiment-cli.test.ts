@@ -59,14 +59,25 @@ test('world pretrain writes a base checkpoint with its manifest; experiment run 
   }
 });
 
-test('the committed smoke base checkpoint matches the smoke preset and its command reproduces the first losses', () => {
-  const dir = committedBaseDir('smoke');
+/**
+ * A committed base checkpoint: its manifest exists, describes the preset's current base
+ * spec, and its files are under 10 MB and match their sha256.
+ */
+function checkCommittedBase(preset: string): NonNullable<ReturnType<typeof readManifest>> {
+  const dir = committedBaseDir(preset);
   const m = readManifest(dir);
-  assert.ok(m, `${dir}/manifest.json is committed (regenerate: npx xalign world pretrain --preset smoke --out data/world/base-smoke)`);
-  assert.equal(m.configHash, configHash(baseSpecFromSettings(resolvePreset('smoke').settings)), 'the smoke preset changed: regenerate the committed base with its command');
+  assert.ok(m, `${dir}/manifest.json is committed (regenerate: npx xalign world pretrain --preset ${preset} --out data/world/base-${preset})`);
+  assert.equal(m.configHash, configHash(baseSpecFromSettings(resolvePreset(preset).settings)), `the ${preset} preset changed: regenerate the committed base with its command`);
   for (const f of ['model.safetensors', 'config.json', 'tokenizer.json']) {
-    assert.ok(fs.statSync(path.join(dir, f)).size < 10 * 1024 * 1024, `${f} under 10 MB`);
+    const file = path.join(dir, f);
+    assert.ok(fs.statSync(file).size < 10 * 1024 * 1024, `${f} under 10 MB`);
+    assert.equal(createHash('sha256').update(fs.readFileSync(file)).digest('hex'), m.sha256[f], `${f} matches its sha256 in the manifest`);
   }
+  return m;
+}
+
+test('the committed smoke base checkpoint matches the smoke preset and its command reproduces the first losses', () => {
+  const m = checkCommittedBase('smoke');
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-repro-'));
   try {
     const r = xalign(['world', 'pretrain', '--preset', 'smoke', '--store', store, '--json'], { XALIGN_BACKEND: m.backend });
@@ -82,13 +93,5 @@ test('the committed smoke base checkpoint matches the smoke preset and its comma
 test('the committed classroom base checkpoint matches the classroom preset, with files under 10 MB', () => {
   // Re-running its command takes about 35 minutes on 2 cores, so only the description
   // and the files are checked here; the smoke test above checks the reproduction itself.
-  const dir = committedBaseDir('classroom');
-  const m = readManifest(dir);
-  assert.ok(m, `${dir}/manifest.json is committed (regenerate: npx xalign world pretrain --preset classroom --out data/world/base-classroom)`);
-  assert.equal(m.configHash, configHash(baseSpecFromSettings(resolvePreset('classroom').settings)), 'the classroom preset changed: regenerate the committed base with its command');
-  for (const f of ['model.safetensors', 'config.json', 'tokenizer.json']) {
-    const file = path.join(dir, f);
-    assert.ok(fs.statSync(file).size < 10 * 1024 * 1024, `${f} under 10 MB`);
-    assert.equal(createHash('sha256').update(fs.readFileSync(file)).digest('hex'), m.sha256[f], `${f} matches its sha256 in the manifest`);
-  }
+  checkCommittedBase('classroom');
 });
