@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 
 /** Value kinds a setting can have. */
-export type SettingKind = 'int' | 'number' | 'string' | 'boolean' | 'string[]';
+export type SettingKind = 'int' | 'number' | 'string' | 'boolean' | 'string[]' | 'int[]';
 
 export interface SettingSpec {
   kind: SettingKind;
@@ -68,6 +68,12 @@ export const SETTINGS = {
   worldTranslationPairs: { kind: 'int', min: 1, doc: 'Miniature world: English-X translation pairs in the training pool per language.' },
   worldBpeVocab: { kind: 'int', min: 260, doc: 'Miniature world: vocabulary of the BPE tokenizer trained on the pre-training corpus (src/experiments).' },
   tuneSeqLen: { kind: 'int', min: 8, doc: 'Token cap on an instruction-tuning example (prompt + response); pre-training packs rows of seqLen.' },
+  labLanguages: { kind: 'string[]', doc: 'Miniature world: the target languages notebook 02 tunes and scales (a subset of languages).' },
+  tuneLr: { kind: 'number', min: 1e-6, max: 1, doc: 'Peak learning rate of instruction tuning (miniature world; cosine decay with warm-up).' },
+  tuneBatchSize: { kind: 'int', min: 1, doc: 'Examples per instruction-tuning step (miniature world).' },
+  tuneEvalExamples: { kind: 'int', min: 1, doc: 'Test records per task and language when a tuned model is evaluated (miniature world).' },
+  scalingPairs: { kind: 'int[]', min: 1, doc: 'Translation-pair counts of the scaling series (notebook 02; at least five for a fit with a held-out point).' },
+  workers: { kind: 'int', min: 1, max: 64, doc: 'Processes that train experiment runs side by side (one per core: the wasm backend uses one thread).' },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -78,7 +84,9 @@ type ValueOf<S extends SettingSpec> = S['kind'] extends 'int' | 'number'
     ? boolean
     : S['kind'] extends 'string[]'
       ? string[]
-      : string;
+      : S['kind'] extends 'int[]'
+        ? number[]
+        : string;
 
 /** A fully resolved set of settings. */
 export type Settings = { -readonly [K in SettingKey]: ValueOf<(typeof SETTINGS)[K]> };
@@ -127,6 +135,12 @@ const PRESETS: Record<PresetName, Preset> = {
       worldTranslationPairs: 200,
       worldBpeVocab: 512,
       tuneSeqLen: 96,
+      labLanguages: ['zh', 'tr'],
+      tuneLr: 5e-4,
+      tuneBatchSize: 8,
+      tuneEvalExamples: 20,
+      scalingPairs: [20, 50, 100, 150, 200],
+      workers: 2,
     },
   },
   classroom: {
@@ -145,7 +159,7 @@ const PRESETS: Record<PresetName, Preset> = {
       seqLen: 128,
       batchSize: 32,
       pretrainSteps: 1100,
-      tuneSteps: 300,
+      tuneSteps: 100,
       evalExamples: 200,
       bootstrapSamples: 1000,
       worldPeople: 100,
@@ -162,6 +176,12 @@ const PRESETS: Record<PresetName, Preset> = {
       worldTranslationPairs: 3000,
       worldBpeVocab: 1024,
       tuneSeqLen: 256,
+      labLanguages: ['el', 'zh', 'hi'],
+      tuneLr: 1e-3,
+      tuneBatchSize: 8,
+      tuneEvalExamples: 40,
+      scalingPairs: [100, 300, 1000, 3000, 10000],
+      workers: 2,
     },
   },
   paper: {
@@ -197,6 +217,12 @@ const PRESETS: Record<PresetName, Preset> = {
       worldTranslationPairs: 50000,
       worldBpeVocab: 2048,
       tuneSeqLen: 384,
+      labLanguages: [...PAPER_LANGUAGES],
+      tuneLr: 5e-4,
+      tuneBatchSize: 32,
+      tuneEvalExamples: 400,
+      scalingPairs: [300, 1000, 3000, 10000, 30000, 50000],
+      workers: 8,
     },
   },
 };
@@ -266,6 +292,11 @@ export function checkSetting(key: string, value: unknown, source = 'overrides'):
       if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && v !== '')) fail();
       if (spec.choices && !(value as string[]).every((v) => spec.choices!.includes(v))) fail();
       break;
+    case 'int[]':
+      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Number.isInteger(v))) fail();
+      if (spec.min !== undefined && (value as number[]).some((v) => v < spec.min!)) fail();
+      if (spec.max !== undefined && (value as number[]).some((v) => v > spec.max!)) fail();
+      break;
   }
   return value;
 }
@@ -283,6 +314,13 @@ export function parseSettingValue(key: string, text: string, source = '--set'): 
   }
   else if (spec.kind === 'boolean') value = text === 'true' ? true : text === 'false' ? false : text;
   else if (spec.kind === 'string[]') value = text.split(/[+\s]+/).filter((s) => s !== '');
+  else if (spec.kind === 'int[]') {
+    const parts = text.split(/[+\s]+/).filter((s) => s !== '');
+    value = parts.map(Number);
+    if (parts.length === 0 || (value as number[]).some((v) => !Number.isFinite(v))) {
+      throw new SettingsError(`${source}: setting "${key}" must be ${describe(spec)}, got "${text}"`, key);
+    }
+  }
   return checkSetting(key, value, source);
 }
 

@@ -58,8 +58,17 @@ export function scoreTask(task: string, lang: string, records: readonly WorldExa
   switch (task) {
     case 'translation':
       return { chrf: scoreCorpus('chrf', hyps, refs).score, bleu: scoreCorpus('bleu', hyps, refs, { lang }).score };
-    case 'qa':
     case 'knowledge': {
+      // the output is the whole sentence with the blank filled; the value counts (contains)
+      const strict = [records.map((r) => r.answer)];
+      const any = [strict[0]!, records.map((r) => (r.answerEnglish && r.answerEnglish !== r.answer ? r.answerEnglish : ''))];
+      return {
+        em: corpusExactMatch(hyps, [refs], { lang }).score,
+        contains: corpusContains(hyps, strict).score,
+        containsAny: corpusContains(hyps, any).score,
+      };
+    }
+    case 'qa': {
       // reference streams (one answer per segment each); an empty gold never matches
       const strict = [records.map((r) => r.answer)];
       const any = [strict[0]!, records.map((r) => (r.answerEnglish && r.answerEnglish !== r.answer ? r.answerEnglish : ''))];
@@ -81,7 +90,7 @@ export function scoreTask(task: string, lang: string, records: readonly WorldExa
 
 /** Most new tokens to decode for a task: short answers for qa/knowledge, about the reference length otherwise. */
 export function maxNewTokensFor(task: string, tok: Tokenizer, records: readonly WorldExample[]): number {
-  if (task === 'qa' || task === 'knowledge') return 12;
+  if (task === 'qa') return 12;
   const longest = Math.max(1, ...records.map((r) => tok.encode(r.output).length));
   return Math.ceil(longest * 1.5) + 4;
 }

@@ -4,3 +4,7 @@ export * from './evaluate';
 export * from './runner';
 export * from './table';
 export * from './compare';
+export * from './pool';
+export * from './gamma';
+export * from './scaling';
+export * from './verdict';

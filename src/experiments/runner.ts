@@ -36,7 +36,11 @@ import { Rng } from '../random/rng';
 import type { Example } from '../train/data';
 import { train, trainConfig, type TrainEvent, type TrainResult } from '../train/trainer';
 import { buildWorld, type World, type WorldOptions, worldOptionsFromSettings } from '../world/world';
-import type { TaskId, WorldExample } from '../world/tasks';
+import { readCorpusManifest } from '../data/corpus/build';
+import { readParallel } from '../data/parallel';
+import { corpusDir } from '../data/registry';
+import { languageSpec } from '../world/languages';
+import { type TaskId, type WorldExample, worldTranslationInstruction } from '../world/tasks';
 import { maxNewTokensFor, predict, recordPrompt, scoreTask, segmentStatsFor } from './evaluate';
 import { configHash, type ExperimentResult, type MetricValues, ResultStore } from './store';
 
@@ -68,21 +72,58 @@ export interface BaseSpec {
   probe: { langs: string[]; n: number };
 }
 
+/**
+ * Version of what a tune spec's hash stands for. Raise it when a change of code alters
+ * the results of an unchanged spec (data generation, trainer defaults, decoding,
+ * metrics), so the store does not hand back results the current code would not give.
+ * 2: tuneBatchSize / tuneEvalExamples settings; nested translation pools.
+ */
+export const TUNE_SPEC_VERSION = 2;
+
 export interface TuneSpec {
   kind: 'tune';
+  /** {@link TUNE_SPEC_VERSION} when the spec was made. */
+  version: number;
   base: BaseSpec;
   lang: string;
   condition: Condition;
   seed: number;
   train: SpecTrain;
-  /** Instruction pool per language: these tasks' train splits, `perTask` records each; translation pairs for the third condition. */
-  data: { tasks: TaskId[]; perTask: number; translationPairs: number };
-  eval: { tasks: TaskId[]; langs: string[]; n: number };
+  /**
+   * Instruction pool per language: these tasks' train splits, `perTask` records each;
+   * translation pairs for the third condition, from the world (transduced English) or,
+   * with `real`, from the real corpus of `xalign data build` (its train split; the
+   * corpus fingerprint makes a rebuilt corpus a different run).
+   */
+  data: { tasks: TaskId[]; perTask: number; translationPairs: number; real?: { fingerprint: string } };
+  /** Test tasks and languages, `n` records each; `realTranslation`: also chrF/BLEU on the real corpus's test split (n pairs). */
+  eval: { tasks: TaskId[]; langs: string[]; n: number; realTranslation?: boolean };
 }
 
-/** Learning rates of the recipe (FACTS.md second probe: tuning at 5e-4). */
+/** English-X pairs of the real corpus (`xalign data build`) as translation records; `n` at most. */
+export function realTranslationRecords(lang: string, split: 'train' | 'test', n: number, maxChars = 200): WorldExample[] {
+  const dir = path.join(corpusDir(), `en-${lang}`);
+  const [src, tgt] = [path.join(dir, `${split}.en`), path.join(dir, `${split}.${lang}`)];
+  if (!fs.existsSync(src) || !fs.existsSync(tgt)) {
+    throw new Error(`real translation data: ${src} or ${tgt} is missing; build the corpus with \`npx xalign data build\` (npm run setup does)`);
+  }
+  const name = languageSpec(lang).englishName;
+  // short pairs only: the laboratory's BPE was fitted to the world's text, so real text costs several tokens per word
+  return readParallel(src, tgt)
+    .filter((p) => p.src.length <= maxChars && p.tgt.length <= maxChars)
+    .slice(0, n)
+    .map((p, i) => ({ id: `real-${lang}-${split}-${i}`, instruction: worldTranslationInstruction(name, split === 'test' ? 0 : i), input: p.src, output: p.tgt, task: 'translation' as const, lang, split, answer: p.tgt }));
+}
+
+/** The fingerprint of the real corpus (its manifest), or an error saying how to build it. */
+export function realCorpusFingerprint(): string {
+  const m = readCorpusManifest();
+  if (!m) throw new Error(`real translation data: no corpus manifest in ${corpusDir()}; run \`npx xalign data build\``);
+  return m.fingerprint;
+}
+
+/** Pre-training learning rate of the base models; tuning takes the preset's tuneLr (FACTS.md second probe: 5e-4). */
 export const PRETRAIN_LR = 2e-3;
-export const TUNE_LR = 5e-4;
 
 /** The base model a preset describes (pretrainSteps, modelDim, seqLen, worldBpeVocab, ...). */
 export function baseSpecFromSettings(s: Settings): BaseSpec {
@@ -97,18 +138,30 @@ export function baseSpecFromSettings(s: Settings): BaseSpec {
 }
 
 /** One tuning condition for language `lang` at the preset's sizes; `seed` varies the data order. */
-export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: Condition; seed?: number }): TuneSpec {
+/**
+ * One tuning condition for language `lang` at the preset's sizes; `seed` varies the data
+ * order; `translationPairs` (default `worldTranslationPairs`) sets the recipe's pairs,
+ * e.g. for a point of the scaling series.
+ */
+export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: Condition; seed?: number; translationPairs?: number; real?: boolean }): TuneSpec {
   if (!s.languages.includes(o.lang)) throw new RangeError(`experiment: language "${o.lang}" is not in the preset's languages (${s.languages.join(', ')})`);
   const seed = o.seed ?? s.seed;
+  const pairs = o.translationPairs ?? s.worldTranslationPairs;
+  if (!Number.isInteger(pairs) || pairs < 1) throw new RangeError(`experiment: translationPairs must be a positive integer, got ${pairs}`);
+  if (o.real && o.condition !== 'bilingual+translation') throw new RangeError(`experiment: real translation data goes with the condition bilingual+translation, not ${o.condition}`);
   return {
     kind: 'tune',
+    version: TUNE_SPEC_VERSION,
     base: baseSpecFromSettings(s),
     lang: o.lang,
     condition: o.condition,
     seed,
-    train: { steps: Math.max(1, s.tuneSteps), batchSize: s.batchSize, seqLen: s.tuneSeqLen, lr: TUNE_LR, seed, checkpointEvery: Math.max(1, Math.ceil(s.tuneSteps / 10)) },
-    data: { tasks: ['alpaca', 'qa', 'knowledge', 'summarization'], perTask: s.worldTaskTrain, translationPairs: s.worldTranslationPairs },
-    eval: { tasks: ['translation', 'qa', 'knowledge', 'summarization'], langs: [o.lang, 'en'], n: s.evalExamples },
+    train: { steps: Math.max(1, s.tuneSteps), batchSize: s.tuneBatchSize, seqLen: s.tuneSeqLen, lr: s.tuneLr, seed, checkpointEvery: Math.max(1, Math.ceil(s.tuneSteps / 10)) },
+    data: {
+      tasks: ['alpaca', 'qa', 'knowledge', 'summarization'], perTask: s.worldTaskTrain, translationPairs: o.condition === 'bilingual+translation' ? pairs : 0,
+      ...(o.real ? { real: { fingerprint: realCorpusFingerprint() } } : {}),
+    },
+    eval: { tasks: ['translation', 'qa', 'knowledge', 'summarization'], langs: [o.lang, 'en'], n: s.tuneEvalExamples, ...(o.real ? { realTranslation: true } : {}) },
   };
 }
 
@@ -287,7 +340,9 @@ export function conditionRecords(world: World, spec: TuneSpec): WorldExample[] {
   const pool = (lang: string) => spec.data.tasks.flatMap((t) => world.examples(t, lang, 'train', spec.data.perTask));
   const recs = pool('en');
   if (spec.condition !== 'en-only') recs.push(...pool(spec.lang));
-  if (spec.condition === 'bilingual+translation') recs.push(...world.examples('translation', spec.lang, 'train', spec.data.translationPairs));
+  if (spec.condition === 'bilingual+translation') {
+    recs.push(...(spec.data.real ? realTranslationRecords(spec.lang, 'train', spec.data.translationPairs) : world.examples('translation', spec.lang, 'train', spec.data.translationPairs)));
+  }
   return recs;
 }
 
@@ -322,6 +377,14 @@ export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: W
       (segments[task] ??= {})[lang] = segmentStatsFor(task, lang, recs, hyps);
       samples[`${task}/${lang}`] = { prompt: recordPrompt(recs[0]!), output: hyps[0]!, gold: recs[0]!.output };
     }
+  }
+  if (ev.realTranslation) {
+    const lang = ev.langs[0]!;
+    const recs = realTranslationRecords(lang, 'test', ev.n);
+    const hyps = await predict(model, tok, recs, { maxNewTokens: maxNewTokensFor('translation', tok, recs) });
+    (metrics['translation-real'] ??= {})[lang] = scoreTask('translation', lang, recs, hyps);
+    (segments['translation-real'] ??= {})[lang] = segmentStatsFor('translation', lang, recs, hyps);
+    samples[`translation-real/${lang}`] = { prompt: recordPrompt(recs[0]!), output: hyps[0]!, gold: recs[0]!.output };
   }
   return { metrics, segments, samples };
 }
@@ -371,6 +434,21 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The command that regenerates `spec`'s result: `npx xalign experiment run` with the
+ * preset, its overridden settings as `--set`, the language, condition, seed and (for the
+ * recipe at a size other than the preset's) `--pairs`.
+ */
+export function tuneCommand(preset: { name: string; settings: Settings; overridden: readonly string[] }, spec: TuneSpec): string {
+  const sets = preset.overridden.map((k) => {
+    const v = (preset.settings as unknown as Record<string, unknown>)[k];
+    return ` --set ${k}=${Array.isArray(v) ? v.join('+') : String(v)}`;
+  });
+  const pairs = spec.condition === 'bilingual+translation' && spec.data.translationPairs !== preset.settings.worldTranslationPairs ? ` --pairs ${spec.data.translationPairs}` : '';
+  const real = spec.data.real ? ' --real' : '';
+  return `npx xalign experiment run --preset ${preset.name}${sets.join('')} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}${pairs}${real}`;
 }
 
 /** Where a committed base checkpoint of a preset lives: data/world/base-PRESET (see `xalign world pretrain --out`). */

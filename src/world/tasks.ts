@@ -68,7 +68,7 @@ export function worldTranslationInstruction(targetName: string, k: number): stri
 }
 
 const QA_INSTRUCTIONS = ['Answer the question from the context.', 'Read the context and answer the question.'];
-const KNOWLEDGE_INSTRUCTIONS = ['Fill in the blank.', 'Complete the sentence with one word.'];
+const KNOWLEDGE_INSTRUCTIONS = ['Fill in the blank.', 'Complete the sentence.'];
 const SUMMARY_INSTRUCTIONS = ['Summarize the passage in one sentence.', 'Write a short summary of the passage.'];
 
 export interface TaskSizes {
@@ -119,7 +119,9 @@ export function translationExamples(ctx: TaskContext, lang: string, split: Split
   const rels = ctx.kb.options.relations;
   const out: WorldExample[] = [];
   for (let i = 0; i < n; i++) {
-    const s = people[i % people.length]!;
+    // sentence i is about stranger floor(i / 3): a smaller pool is a prefix of a larger
+    // one (the scaling series of notebook 02 adds pairs, it does not swap them)
+    const s = people[Math.floor(i / 3)]!;
     const u = rng.float();
     const rel = rng.choice(rels);
     // Filler comes from a few fixed templates that training pairs and the pre-training
@@ -188,7 +190,10 @@ export function knowledgeExamples(ctx: TaskContext, lang: string, split: Split, 
       id: `knowledge-${lang}-${split}-${i}`,
       instruction: loc(KNOWLEDGE_INSTRUCTIONS[split === 'test' ? 0 : i % KNOWLEDGE_INSTRUCTIONS.length]!),
       input: loc(c.text),
-      output: answer,
+      // the whole sentence with the blank filled: answering restates the known prefix and
+      // continues it as pre-training did (docs/world.md, design study); scored by whether
+      // the value occurs in the output, as the public code scores mLAMA
+      output: loc(c.text.replace('___', c.answer)),
       task: 'knowledge', lang, split, answer, answerEnglish: c.answer, relation: r, heldOut: p.heldOut,
     });
   }

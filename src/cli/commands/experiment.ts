@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CONDITIONS, committedBaseDir, type Condition, type ExperimentResult, isCondition, ResultStore, runTune, tuneSpecFromSettings,
+  CONDITIONS, committedBaseDir, type Condition, type ExperimentResult, isCondition, ResultStore, runTune, tuneCommand, tuneSpecFromSettings,
 } from '../../experiments';
 import { type Command, UsageError } from '../command';
 import { backendFor, presetFromFlags, progressLogger, SHARED_OPTIONS, storeDir } from './experiment-shared';
@@ -20,7 +20,7 @@ export function metricsText(r: ExperimentResult): string[] {
 export const command: Command = {
   name: 'experiment',
   summary: 'run, list and export the instruction-tuning conditions of notebook 02',
-  usage: `usage: xalign experiment run --condition C|all [--lang X] [--seed N] [--base DIR] [--preset P] [--set k=v] [--store DIR] [--json]
+  usage: `usage: xalign experiment run --condition C|all [--lang X] [--seed N] [--pairs N] [--real] [--base DIR] [--preset P] [--set k=v] [--store DIR] [--json]
        xalign experiment list [--store DIR] [--json]
        xalign experiment export [--store DIR] [--csv FILE] [--out FILE]
 
@@ -28,7 +28,10 @@ run: instruction-tunes the preset's base model (pre-trained first if the store l
 it; a committed data/world/base-PRESET, or --base DIR, is used when its manifest's config
 hash matches) for language X (default: the preset's first language) in condition C:
 ${CONDITIONS.join(', ')} (all: the three in turn), with tuneSteps steps in every
-condition, and evaluates translation (chrF, BLEU), qa and knowledge (EM and contains,
+condition (--pairs: English-X translation pairs of the recipe, default
+worldTranslationPairs; a point of notebook 02's scaling series; --real: the pairs
+come from the real corpus of \`xalign data build\` and the real test split is scored
+too), and evaluates translation (chrF, BLEU), qa and knowledge (EM and contains,
 strict and any-language), summarization (ROUGE) in X and English. Results go to the
 store (--store, default out/experiments/PRESET) under the config hash of the condition;
 a stored result is reused, a killed run resumes from its last checkpoint.
@@ -40,6 +43,8 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
     condition: { type: 'string' },
     lang: { type: 'string' },
     seed: { type: 'string' },
+    pairs: { type: 'string' },
+    real: { type: 'boolean' },
     base: { type: 'string' },
     csv: { type: 'string' },
     out: { type: 'string' },
@@ -55,13 +60,15 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
       if (!preset.settings.languages.includes(lang)) throw new UsageError(`experiment run: --lang "${lang}" is not in preset ${preset.name} (${preset.settings.languages.join(', ')})`);
       const seed = ctx.flags.seed === undefined ? preset.settings.seed : Number(ctx.flags.seed);
       if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`experiment run: --seed must be an integer >= 0, got "${ctx.flags.seed}"`);
+      const pairs = ctx.flags.pairs === undefined ? undefined : Number(ctx.flags.pairs);
+      if (pairs !== undefined && (!Number.isInteger(pairs) || pairs < 1)) throw new UsageError(`experiment run: --pairs must be a positive integer, got "${ctx.flags.pairs}"`);
       const baseDir = (ctx.flags.base as string | undefined) ?? (fs.existsSync(committedBaseDir(preset.name)) ? committedBaseDir(preset.name) : undefined);
       const backend = await backendFor(preset);
       const conditions: Condition[] = c === 'all' ? [...CONDITIONS] : [c as Condition];
       const results: { reused: boolean; result: ExperimentResult }[] = [];
       for (const condition of conditions) {
-        const spec = tuneSpecFromSettings(preset.settings, { lang, condition, seed });
-        const command = `npx xalign experiment run --preset ${preset.name} --lang ${lang} --condition ${condition} --seed ${seed}`;
+        const spec = tuneSpecFromSettings(preset.settings, { lang, condition, seed, translationPairs: pairs, real: ctx.flags.real === true });
+        const command = tuneCommand(preset, spec);
         const r = await runTune(spec, { store, preset: preset.name, backend, command, baseDir: baseDir && path.resolve(baseDir), onEvent: progressLogger(ctx), log: ctx.log });
         results.push({ reused: r.reused, result: r.result });
       }

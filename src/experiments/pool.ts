@@ -1,0 +1,139 @@
+/**
+ * Runs many tuning specs side by side, one child process per worker (the wasm backend
+ * trains on one thread, so a 2-core machine trains two runs at once).
+ *
+ * The parent makes sure the base model exists first (pre-trained or reused once, never
+ * by two workers at the same time), hands each spec that the store lacks to a free
+ * worker (`node --import tsx src/experiments/worker.ts`), relays the workers' progress
+ * events, and reads each finished result back from the store. Every worker writes its
+ * own run folder and result file atomically, so workers never touch the same file, and
+ * a pool that is killed resumes run by run: stored results are reused, half-finished
+ * runs resume from their checkpoints.
+ *
+ * With `workers: 1` the specs run in this process, one after the other.
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { PROJECT_ROOT } from '../provenance';
+import type { TrainEvent } from '../train/trainer';
+import { type RunOptions, runPretrain, runTune, type TuneSpec } from './runner';
+import { configHash, type ExperimentResult } from './store';
+
+export interface PoolOptions extends Omit<RunOptions, 'onEvent' | 'command'> {
+  /** Child processes training at once (1: in this process). */
+  workers: number;
+  /** The command that regenerates one spec's result (provenance). */
+  commandFor?: (spec: TuneSpec) => string;
+  /** Progress of spec number `index` (its events, `reused` when the store had it). */
+  onProgress?: (index: number, e: (TrainEvent & { phase: 'pretrain' | 'tune' }) | { type: 'reused' } | { type: 'done'; seconds: number }) => void;
+}
+
+export interface PoolOutcome {
+  results: ExperimentResult<TuneSpec>[];
+  /** How many specs were trained now (the rest came from the store). */
+  trained: number;
+  seconds: number;
+}
+
+/** What the parent sends a worker on its stdin (one JSON document). */
+export interface WorkerJob {
+  spec: TuneSpec;
+  storeRoot: string;
+  preset: string;
+  backend: string;
+  command?: string;
+  baseDir?: string;
+}
+
+const WORKER = path.join(PROJECT_ROOT, 'src', 'experiments', 'worker.ts');
+
+/** Runs `specs` (results in the same order); see the module comment. */
+export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): Promise<PoolOutcome> {
+  const t0 = performance.now();
+  if (!Number.isInteger(o.workers) || o.workers < 1) throw new RangeError(`runTunePool: workers must be a positive integer, got ${o.workers}`);
+  const results: (ExperimentResult<TuneSpec> | undefined)[] = specs.map((s) => o.store.get<TuneSpec>(configHash(s)) ?? undefined);
+  results.forEach((r, i) => r && o.onProgress?.(i, { type: 'reused' }));
+  const todo = specs.map((_, i) => i).filter((i) => !results[i]);
+  // the base model(s), once each, before any worker starts
+  const bases = new Map(todo.map((i) => [configHash(specs[i]!.base), specs[i]!.base]));
+  for (const base of bases.values()) await runPretrain(base, { ...o, command: undefined });
+  let trained = 0;
+  if (o.workers === 1 || todo.length <= 1) {
+    for (const i of todo) {
+      const t = performance.now();
+      const r = await runTune(specs[i]!, { ...o, command: o.commandFor?.(specs[i]!), onEvent: (e) => o.onProgress?.(i, e) });
+      results[i] = r.result;
+      trained += r.reused ? 0 : 1;
+      o.onProgress?.(i, { type: 'done', seconds: (performance.now() - t) / 1000 });
+    }
+  } else {
+    const children = new Set<ChildProcess>();
+    const killAll = () => children.forEach((c) => c.kill('SIGTERM'));
+    process.once('exit', killAll);
+    try {
+      const queue = [...todo];
+      const worker = async () => {
+        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+          const i = next;
+          const t = performance.now();
+          await runChild(specs[i]!, o, (e) => o.onProgress?.(i, e), children);
+          const r = o.store.get<TuneSpec>(configHash(specs[i]!));
+          if (!r) throw new Error(`experiment worker finished ${specs[i]!.lang} ${specs[i]!.condition} seed ${specs[i]!.seed} but ${o.store.root} has no result ${configHash(specs[i]!)}`);
+          results[i] = r;
+          trained++;
+          o.onProgress?.(i, { type: 'done', seconds: (performance.now() - t) / 1000 });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(o.workers, todo.length) }, worker));
+    } catch (err) {
+      killAll();
+      throw err;
+    } finally {
+      process.removeListener('exit', killAll);
+    }
+  }
+  return { results: results as ExperimentResult<TuneSpec>[], trained, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** One worker process for one spec; resolves when it exits 0, rejects with its stderr tail otherwise. */
+function runChild(spec: TuneSpec, o: PoolOptions, onEvent: (e: TrainEvent & { phase: 'pretrain' | 'tune' }) => void, children: Set<ChildProcess>): Promise<void> {
+  const job: WorkerJob = { spec, storeRoot: o.store.root, preset: o.preset, backend: o.backend, command: o.commandFor?.(spec), baseDir: o.baseDir };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XALIGN_WORKER: '1' } });
+    children.add(child);
+    let stderr = '';
+    let pending = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      pending += chunk;
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (line.startsWith('{')) {
+          try {
+            onEvent(JSON.parse(line));
+          } catch {
+            /* a stray line that only looks like JSON: ignore */
+          }
+        }
+      }
+    });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-4000);
+    });
+    child.on('error', (err) => {
+      children.delete(child);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      if (code === 0) resolve();
+      else {
+        const tail = stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Warning: maxDynamic')).slice(-12).join('\n');
+        reject(new Error(`experiment worker for ${spec.lang} ${spec.condition} seed ${spec.seed} (pairs ${spec.data.translationPairs}) ${signal ? `was killed by ${signal}` : `exited with ${code}`}:\n${tail}`));
+      }
+    });
+    child.stdin!.end(JSON.stringify(job));
+  });
+}

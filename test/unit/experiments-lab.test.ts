@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import { selectBackend } from '../../src/backend';
+import { parseOverrides, resolvePreset } from '../../src/config/presets';
+import {
+  comparisonVerdict, configHash, type ConditionComparison, modelSimilarity, pairsToReach, pointsCsv, ResultStore, runTunePool,
+  scalingEvidence, scalingPoints, scalingSpecs, scalingVerdict, similarityEvidence, similarityProbe, similarityVerdict, spearman,
+  tuneCommand, tuneSpecFromSettings, type ExperimentResult,
+} from '../../src/experiments';
+import { modelConfig } from '../../src/model/config';
+import { BpeTokenizer } from '../../src/model/tokenizer';
+import { Transformer } from '../../src/model/transformer';
+import { Rng } from '../../src/random/rng';
+import { parsePointsCsv } from '../../src/scaling/points-csv';
+import { buildWorld } from '../../src/world';
+import { tinyTuneSpec } from '../fixtures/experiment-child';
+
+before(async () => {
+  await selectBackend('cpu');
+});
+
+const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
+
+test('settings: int[] lists parse from --set with "+" and are checked', () => {
+  assert.deepEqual(parseOverrides('scalingPairs=10+30+100').scalingPairs, [10, 30, 100]);
+  assert.throws(() => parseOverrides('scalingPairs=10+x'), /setting "scalingPairs" must be int\[\]/);
+  assert.throws(() => parseOverrides('scalingPairs=0+5'), /scalingPairs/);
+  assert.throws(() => resolvePreset('smoke', { scalingPairs: [1.5] }), /scalingPairs/);
+});
+
+test('scaling specs differ only in the pairs; translation pools are nested; the command names --pairs', () => {
+  const s = resolvePreset('smoke').settings;
+  const specs = scalingSpecs(s, ['tr'], [20, 50]);
+  assert.equal(specs.length, 2);
+  const strip = (x: (typeof specs)[number]) => JSON.stringify({ ...x, data: { ...x.data, translationPairs: 0 } });
+  assert.equal(strip(specs[0]!), strip(specs[1]!));
+  assert.notEqual(configHash(specs[0]!), configHash(specs[1]!));
+  // the other conditions do not depend on the pair count at all
+  assert.equal(configHash(tuneSpecFromSettings(s, { lang: 'tr', condition: 'bilingual', translationPairs: 20 })), configHash(tuneSpecFromSettings(s, { lang: 'tr', condition: 'bilingual', translationPairs: 50 })));
+  const world = buildWorld(specs[0]!.base.world);
+  const small = world.examples('translation', 'tr', 'train', 20).map((r) => r.input);
+  const large = world.examples('translation', 'tr', 'train', 50).map((r) => r.input);
+  assert.deepEqual(large.slice(0, 20), small);
+  const preset = { name: 'smoke', settings: s, overridden: [] as string[] };
+  assert.match(tuneCommand(preset, specs[0]!), /--condition bilingual\+translation --seed 1 --pairs 20$/);
+  assert.doesNotMatch(tuneCommand(preset, tuneSpecFromSettings(s, { lang: 'tr', condition: 'bilingual+translation' })), /--pairs/);
+  assert.match(tuneCommand({ ...preset, settings: { ...s, tuneSteps: 7 }, overridden: ['tuneSteps'] }, specs[0]!), /--preset smoke --set tuneSteps=7 --lang tr/);
+});
+
+test('scaling points: mean over runs at the same size, CSV that xalign fit reads back, provenance as comments', () => {
+  const mk = (lang: string, pairs: number, seed: number, chrf: number): ExperimentResult => ({
+    version: 1, kind: 'tune', label: 'x',
+    spec: { kind: 'tune', lang, condition: 'bilingual+translation', seed, data: { translationPairs: pairs } },
+    provenance: { commit: 'c', preset: 'p', configHash: `${lang}${pairs}${seed}`, backend: 'cpu', seed, time: 't', command: 'c' },
+    metrics: { translation: { [lang]: { chrf } } }, training: { steps: 1, losses: [1], seconds: 0, tokensPerSec: 0 },
+  });
+  const results = [mk('tr', 100, 1, 20), mk('tr', 100, 2, 30), mk('tr', 10, 1, 5), mk('zh', 10, 1, 7)];
+  const pts = scalingPoints(results, { tr: 0.6, zh: 0.55 }, 'translation', 'chrf');
+  assert.deepEqual(pts, [{ language: 'tr', gamma: 0.6, x: 10, score: 5 }, { language: 'tr', gamma: 0.6, x: 100, score: 25 }, { language: 'zh', gamma: 0.55, x: 10, score: 7 }]);
+  const back = parsePointsCsv(pointsCsv(pts, ['made by a test', 'second line']), 'pts.csv');
+  assert.deepEqual(back.map(({ language, gamma, x, score }) => ({ language, gamma, x, score })), pts);
+  assert.throws(() => scalingPoints(results, { tr: 0.6 }, 'translation', 'chrf'), /no gamma for language "zh"/);
+  assert.throws(() => scalingPoints(results, { tr: 0.6, zh: 0.5 }, 'translation', 'bleu'), /has no translation\/tr\/bleu/);
+});
+
+test('verdicts: Spearman, interpolated pairs to reach a score, and the rules of claims 1-4', () => {
+  assert.equal(spearman([1, 2, 3, 4], [10, 20, 30, 40]), 1);
+  assert.equal(spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1);
+  assert.ok(Number.isNaN(spearman([1, 2, 3], [5, 5, 5])));
+  const pts = (lang: string, gamma: number, scores: number[]) => scores.map((score, i) => ({ language: lang, gamma, x: 10 ** (i + 1), score }));
+  assert.equal(pairsToReach(pts('a', 1, [10, 20, 30]), 20), 100);
+  assert.ok(Math.abs(pairsToReach(pts('a', 1, [10, 20, 30]), 15) - 10 ** 1.5) < 1e-9);
+  assert.equal(pairsToReach(pts('a', 1, [10, 20, 30]), 31), Infinity);
+  // more similar (larger gamma) needs fewer pairs: negative correlation
+  const ev = similarityEvidence([...pts('hi', 0.9, [20, 40, 50]), ...pts('mid', 0.7, [10, 30, 45]), ...pts('lo', 0.5, [5, 15, 40])]);
+  assert.equal(ev.target, 40);
+  assert.equal(ev.rho, -1);
+  assert.equal(similarityVerdict(ev).verdict, 'partly'); // three languages: a direction only
+  const cmp = (delta: number, p: number, seeds = 3): ConditionComparison => ({
+    lang: 'x', task: 't', metric: 'm', evalLang: 'x', a: 'en-only', b: 'bilingual+translation', delta, pValue: p, segments: 10,
+    seedsA: { seeds, mean: 0, lower: null, upper: null }, seedsB: { seeds, mean: delta, lower: null, upper: null },
+  });
+  assert.equal(comparisonVerdict(1, [cmp(5, 0.01), cmp(3, 0.02), cmp(1, 0.5)]).verdict, 'reproduced');
+  assert.equal(comparisonVerdict(1, [cmp(5, 0.01), cmp(-3, 0.3), cmp(1, 0.5)]).verdict, 'partly');
+  assert.equal(comparisonVerdict(1, [cmp(5, 0.01), cmp(-3, 0.01), cmp(-1, 0.01)]).verdict, 'not reproduced');
+  assert.equal(comparisonVerdict(1, [cmp(5, 0.01, 2)]).verdict, 'not assessed');
+  const rising = scalingEvidence('a', pts('a', 1, [10, 30, 40, 45, 47]), 0.95, { k: pts('a', 1, [1, 2, 3, 4, 5]) });
+  assert.ok(rising.lowerGain > rising.upperGain);
+  assert.equal(scalingVerdict([rising]).verdict, 'reproduced');
+  assert.equal(scalingVerdict([{ ...rising, r2: 0.3 }]).verdict, 'partly');
+  assert.equal(scalingVerdict([{ ...rising, translationRho: 0.2 }]).verdict, 'not reproduced');
+});
+
+test('gamma: the probe shares one name across sentences; a model gives one retrieval score per hidden state', async () => {
+  const spec = tinyTuneSpec();
+  const world = buildWorld(spec.base.world);
+  const probe = similarityProbe(world, 'tr');
+  assert.equal(probe.english.length, world.kb.options.relations.length * world.kb.options.valuesPerRelation);
+  const name = probe.english[0]!.split(' ')[0]!;
+  assert.ok(probe.english.every((e) => e.startsWith(`${name} `)) && probe.other.every((x) => x.includes(name)));
+  assert.equal(new Set(probe.other).size, probe.other.length);
+  const tok = BpeTokenizer.train([...probe.english, ...probe.other], 300);
+  const model = new Transformer(modelConfig({ family: 'llama', dModel: 16, nLayers: 2, nHeads: 2, maxSeqLen: 64, vocabSize: tok.vocabSize }), new Rng(1).fork('init'));
+  try {
+    const sim = await modelSimilarity(model, tok, world, 'tr');
+    assert.equal(sim.layers.length, 3);
+    assert.equal(sim.gamma, sim.layers[2]!.similarity);
+    assert.ok(sim.gamma > 0 && sim.gamma <= 1);
+    assert.equal(sim.n, probe.english.length);
+  } finally {
+    model.dispose();
+  }
+});
+
+test('pool: two worker processes give the results of one in-process run; a failing worker names its run', async () => {
+  const [d1, d2] = [tmp('xalign-pool1-'), tmp('xalign-pool2-')];
+  try {
+    const specs = [tinyTuneSpec('en-only'), tinyTuneSpec('bilingual')];
+    const inProcess = await runTunePool(specs, { store: new ResultStore(d1), preset: 'test', backend: 'cpu', workers: 1 });
+    const events: string[] = [];
+    const pooled = await runTunePool(specs, { store: new ResultStore(d2), preset: 'test', backend: 'cpu', workers: 2, onProgress: (i, e) => events.push(`${i}:${e.type}`) });
+    assert.equal(pooled.trained, 2);
+    assert.ok(events.includes('0:done') && events.includes('1:done') && events.some((e) => e.endsWith(':step')));
+    for (let i = 0; i < 2; i++) {
+      assert.deepEqual(pooled.results[i]!.training.losses, inProcess.results[i]!.training.losses);
+      assert.deepEqual(pooled.results[i]!.metrics, inProcess.results[i]!.metrics);
+    }
+    const again = await runTunePool(specs, { store: new ResultStore(d2), preset: 'test', backend: 'cpu', workers: 2 });
+    assert.equal(again.trained, 0);
+    const bad = { ...tinyTuneSpec('bilingual', 7), eval: { ...tinyTuneSpec().eval, tasks: ['nonsense' as never] } };
+    await assert.rejects(runTunePool([bad, tinyTuneSpec('bilingual', 8)], { store: new ResultStore(d2), preset: 'test', backend: 'cpu', workers: 2 }), /experiment worker for tr bilingual seed 7/);
+  } finally {
+    for (const d of [d1, d2]) fs.rmSync(d, { recursive: true, force: true });
+  }
+});
