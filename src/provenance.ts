@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 
 /** Absolute path of the project root (the folder holding package.json). */
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+/** The repository root (XALIGN_ROOT overrides it, for a bundled copy whose file is not under src/). */
+export const PROJECT_ROOT = process.env.XALIGN_ROOT ? path.resolve(process.env.XALIGN_ROOT) : path.resolve(__dirname, '..');
 
 export interface Provenance {
   /** Short git commit, with "+dirty" when the work tree has uncommitted changes; "unknown" outside git. */
@@ -27,6 +28,8 @@ let cachedCommit: string | undefined;
 /** The current commit of the project (cached per process). */
 export function gitCommit(root: string = PROJECT_ROOT): string {
   if (cachedCommit !== undefined) return cachedCommit;
+  // a copy without .git (e.g. a bundle run on another machine) is told its commit
+  if (process.env.XALIGN_COMMIT) return (cachedCommit = process.env.XALIGN_COMMIT);
   try {
     const opts = { cwd: root, encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
     const sha = execFileSync('git', ['rev-parse', '--short=10', 'HEAD'], opts).trim();

@@ -8,3 +8,4 @@ export * from './pool';
 export * from './gamma';
 export * from './scaling';
 export * from './verdict';
+export * from './report';

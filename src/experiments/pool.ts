@@ -18,19 +18,30 @@ import * as path from 'node:path';
 import { PROJECT_ROOT } from '../provenance';
 import type { TrainEvent } from '../train/trainer';
 import { type RunOptions, runPretrain, runTune, type TuneSpec } from './runner';
-import { configHash, type ExperimentResult } from './store';
+import { configHash, type ExperimentResult, ResultStore } from './store';
+import { selectBackend } from '../backend';
 
 export interface PoolOptions extends Omit<RunOptions, 'onEvent' | 'command'> {
   /** Child processes training at once (1: in this process). */
   workers: number;
   /** The command that regenerates one spec's result (provenance). */
   commandFor?: (spec: TuneSpec) => string;
+  /**
+   * How a worker process starts: arguments to `node` (default: `--import tsx
+   * src/experiments/worker.ts`; a bundle passes its own file and a subcommand).
+   */
+  workerArgv?: string[];
+  /** Start no new run after this time (ms since the epoch); runs not started are returned in `missing`. */
+  stopAt?: number;
   /** Progress of spec number `index` (its events, `reused` when the store had it). */
   onProgress?: (index: number, e: (TrainEvent & { phase: 'pretrain' | 'tune' }) | { type: 'reused' } | { type: 'done'; seconds: number }) => void;
 }
 
 export interface PoolOutcome {
+  /** The results of the specs, in their order (only those that finished when `stopAt` cut the pool short). */
   results: ExperimentResult<TuneSpec>[];
+  /** Specs not run because `stopAt` passed (empty otherwise). */
+  missing: TuneSpec[];
   /** How many specs were trained now (the rest came from the store). */
   trained: number;
   seconds: number;
@@ -61,6 +72,7 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
   let trained = 0;
   if (o.workers === 1 || todo.length <= 1) {
     for (const i of todo) {
+      if (o.stopAt !== undefined && Date.now() > o.stopAt) break;
       const t = performance.now();
       const r = await runTune(specs[i]!, { ...o, command: o.commandFor?.(specs[i]!), onEvent: (e) => o.onProgress?.(i, e) });
       results[i] = r.result;
@@ -75,6 +87,7 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
       const queue = [...todo];
       const worker = async () => {
         for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+          if (o.stopAt !== undefined && Date.now() > o.stopAt) break;
           const i = next;
           const t = performance.now();
           await runChild(specs[i]!, o, (e) => o.onProgress?.(i, e), children);
@@ -93,14 +106,19 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
       process.removeListener('exit', killAll);
     }
   }
-  return { results: results as ExperimentResult<TuneSpec>[], trained, seconds: (performance.now() - t0) / 1000 };
+  return {
+    results: results.filter((r): r is ExperimentResult<TuneSpec> => r !== undefined),
+    missing: specs.filter((_, i) => !results[i]),
+    trained,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 /** One worker process for one spec; resolves when it exits 0, rejects with its stderr tail otherwise. */
 function runChild(spec: TuneSpec, o: PoolOptions, onEvent: (e: TrainEvent & { phase: 'pretrain' | 'tune' }) => void, children: Set<ChildProcess>): Promise<void> {
   const job: WorkerJob = { spec, storeRoot: o.store.root, preset: o.preset, backend: o.backend, command: o.commandFor?.(spec), baseDir: o.baseDir };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XALIGN_WORKER: '1' } });
+    const child = spawn(process.execPath, o.workerArgv ?? ['--import', 'tsx', WORKER], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XALIGN_WORKER: '1' } });
     children.add(child);
     let stderr = '';
     let pending = '';
@@ -135,5 +153,26 @@ function runChild(spec: TuneSpec, o: PoolOptions, onEvent: (e: TrainEvent & { ph
       }
     });
     child.stdin!.end(JSON.stringify(job));
+  });
+}
+
+/**
+ * The body of a worker process: reads a {@link WorkerJob} as JSON on stdin, selects the
+ * same backend as its parent, runs the spec into the shared store, and writes its
+ * training events as JSON lines on stdout (src/experiments/worker.ts runs it).
+ */
+export async function workerMain(): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  const job = JSON.parse(Buffer.concat(chunks).toString('utf8')) as WorkerJob;
+  const backend = await selectBackend(job.backend);
+  if (backend.name !== job.backend) throw new Error(`worker: asked for backend ${job.backend}, got ${backend.name}`);
+  await runTune(job.spec, {
+    store: new ResultStore(job.storeRoot),
+    preset: job.preset,
+    backend: backend.name,
+    command: job.command,
+    baseDir: job.baseDir,
+    onEvent: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
   });
 }

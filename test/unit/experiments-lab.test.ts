@@ -8,7 +8,7 @@ import { parseOverrides, resolvePreset } from '../../src/config/presets';
 import {
   comparisonVerdict, configHash, type ConditionComparison, modelSimilarity, pairsToReach, pointsCsv, ResultStore, runTunePool,
   scalingEvidence, scalingPoints, scalingSpecs, scalingVerdict, similarityEvidence, similarityProbe, similarityVerdict, spearman,
-  tuneCommand, tuneSpecFromSettings, type ExperimentResult,
+  tuneCommand, tuneSpecFromSettings, type ExperimentResult, analyseLab, readRecordedRun, splitLabResults,
 } from '../../src/experiments';
 import { modelConfig } from '../../src/model/config';
 import { BpeTokenizer } from '../../src/model/tokenizer';
@@ -134,5 +134,33 @@ test('pool: two worker processes give the results of one in-process run; a faili
     await assert.rejects(runTunePool([bad, tinyTuneSpec('bilingual', 8)], { store: new ResultStore(d2), preset: 'test', backend: 'cpu', workers: 2 }), /experiment worker for tr bilingual seed 7/);
   } finally {
     for (const d of [d1, d2]) fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test('recorded run: read back from its folder, split into grid and series, analysed like a live one', async () => {
+  const dir = tmp('xalign-recorded-');
+  try {
+    const store = new ResultStore(dir);
+    const grid = (['en-only', 'bilingual', 'bilingual+translation'] as const).map((c) => tinyTuneSpec(c));
+    const series = [3, 12].map((pairs) => ({ ...tinyTuneSpec(), data: { ...tinyTuneSpec().data, translationPairs: pairs } }));
+    const out = await runTunePool([...grid, ...series], { store, preset: 'test', backend: 'cpu', workers: 1 });
+    assert.equal(readRecordedRun(dir), null);
+    const meta = { command: 'test', commit: 'c', preset: 'test', overrides: {}, backend: 'cpu', backendDetail: '', machine: { platform: 'linux', arch: 'x64', cpus: 1, cpuModel: 'm', node: 'v', gpu: null }, started: 't', seconds: 1, workers: 1, gamma: { tr: 0.6 }, specs: 5, finished: out.results.map((r) => r.provenance.configHash), missing: [] };
+    fs.writeFileSync(path.join(dir, 'recorded.json'), JSON.stringify(meta));
+    const rec = readRecordedRun(dir)!;
+    assert.equal(rec.results.length, 5);
+    const split = splitLabResults(rec.results, tinyTuneSpec().data.translationPairs, 1);
+    assert.equal(split.grid.length, 3);
+    assert.deepEqual(split.series.map((r) => r.spec.data.translationPairs).sort((a, b) => a - b), [3, 6, 12]);
+    const a = analyseLab(split.grid, split.series, meta.gamma, { samples: 50, seed: 1 });
+    assert.deepEqual(a.langs, ['tr']);
+    assert.equal(a.comparisons.length, 18);
+    assert.deepEqual(a.verdicts.map((v) => v.claim), [1, 2, 3, 4]);
+    assert.equal(a.verdicts[0]!.verdict, 'not assessed'); // one seed
+    assert.equal(a.chrfPoints.length, 3);
+    fs.writeFileSync(path.join(dir, 'recorded.json'), JSON.stringify({ ...meta, finished: [...meta.finished, 'ffffffffffffffff'] }));
+    assert.throws(() => readRecordedRun(dir), /lists 1 finished run\(s\) with no result file/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

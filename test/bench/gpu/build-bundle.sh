@@ -3,6 +3,8 @@
 # needs to run `xalign bench train` on webgpu next to PyTorch CUDA, under 64 MiB:
 #   node.xz            this machine's node binary, xz-compressed (unpacked with Python's lzma)
 #   bench.cjs          test/bench/gpu/entry.ts bundled with esbuild (tfjs included)
+#   lab.cjs            test/bench/gpu/lab-entry.ts: notebook 02's grid as a recorded run
+
 #   node_modules/      webgpu (index.js, package.json, dawn.node.xz) and a resolvable
 #                      stub of @tensorflow/tfjs-backend-webgpu (the code itself is bundled)
 #   sysroot/           libvulkan1, libegl1, libglvnd0 from Debian, unpacked with dpkg -x
@@ -17,6 +19,10 @@ if [ ! -f "$B/node.xz" ] || [ "$(cat "$B/node.version" 2>/dev/null)" != "$(node 
 fi
 node_modules/.bin/esbuild test/bench/gpu/entry.ts --bundle --platform=node --format=cjs --target=node20 \
   --external:webgpu --log-level=warning --outfile="$B/bench.cjs"
+node_modules/.bin/esbuild test/bench/gpu/lab-entry.ts --bundle --platform=node --format=cjs --target=node20 \
+  --external:webgpu --log-level=warning --outfile="$B/lab.cjs"
+
+git rev-parse --short=10 HEAD > "$B/commit.txt"
 W="$B/node_modules/webgpu"
 mkdir -p "$W/dist/linux-x64"
 cp node_modules/webgpu/index.js node_modules/webgpu/package.json "$W/"

@@ -36,6 +36,18 @@ if ! probe; then
   done
 fi
 tail -3 "$OUT/probe.err"; grep -m1 '"reason"' "$OUT/probe.json" || echo "webgpu did not start"
+if [ "${MODE:-bench}" = lab ]; then
+  # notebook 02's grid as a recorded run (test/bench/gpu/lab-entry.ts); LAB_ARGS adds flags
+  nvidia-smi --query-gpu=name --format=csv,noheader > "$OUT/gpu.txt" 2>/dev/null
+  export XALIGN_ROOT="$PWD" XALIGN_COMMIT="$(cat "$B/commit.txt")" XALIGN_GPU_NAME="$(head -1 "$OUT/gpu.txt")"
+  BACKEND=webgpu
+  grep -q '"name": "webgpu"' "$OUT/probe.json" 2>/dev/null || BACKEND=wasm
+  timeout "${LAB_TIMEOUT:-560}" "$NODE" "$B/lab.cjs" grid --backend "$BACKEND" --base data/world/base-classroom --store "$OUT/recorded" ${LAB_ARGS:-} 2> "$OUT/lab.log"
+  echo "lab exit $?"
+  grep -v '^Warning' "$OUT/lab.log" | tail -60
+  rm -rf "$T"
+  exit 0
+fi
 STEPS="${STEPS:-20}"  # BENCH_ARGS adds flags to the benchmark, e.g. "--batch 128 --seq 128"
 BACKEND=webgpu
 grep -q '"name": "webgpu"' "$OUT/probe.json" 2>/dev/null || BACKEND=wasm

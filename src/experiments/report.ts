@@ -1,0 +1,110 @@
+/**
+ * The analysis notebook 02 runs on a laboratory grid, in one function, so a live run
+ * and a recorded one (data/world/recorded-*) are judged by the same code: paired
+ * comparisons of the conditions, the scaling points and their fitted laws, the data
+ * each language needs against gamma, and the verdicts on claims 1-4.
+ */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fitLawsByLanguage, type LawFit } from '../scaling/fit';
+import type { ScalingPoint } from '../scaling/law';
+import { compareConditions, type ConditionComparison } from './compare';
+import { CONDITIONS, type Condition, type TuneSpec } from './runner';
+import { scalingPoints } from './scaling';
+import { type ExperimentResult, ResultStore } from './store';
+import {
+  type ClaimVerdict, comparisonVerdict, scalingEvidence, scalingVerdict, type SimilarityEvidence, similarityEvidence, similarityVerdict,
+} from './verdict';
+
+/** The condition pairs compared (A, B): B - A is reported. */
+export const CONDITION_PAIRS: readonly (readonly [Condition, Condition])[] = [['en-only', 'bilingual'], ['en-only', 'bilingual+translation'], ['bilingual', 'bilingual+translation']];
+/** Headline scores (task, metric); all but translation are the zero-shot scores of claims 1 and 2. */
+export const HEADLINE_SCORES: readonly (readonly [string, string])[] = [['qa', 'contains'], ['qa', 'containsAny'], ['knowledge', 'contains'], ['knowledge', 'containsAny'], ['summarization', 'rougeL'], ['translation', 'chrf']];
+/** The zero-shot scores followed along the scaling series (label: task, metric). */
+export const SCALING_ZERO_SHOT: Readonly<Record<string, readonly [string, string]>> = {
+  'knowledge containsAny': ['knowledge', 'containsAny'], 'qa containsAny': ['qa', 'containsAny'], 'summarization rougeL': ['summarization', 'rougeL'],
+};
+
+export const CLAIM_STATEMENTS: Readonly<Record<number, string>> = {
+  1: 'bilingual tuning (the recipe) beats English-only on non-English QA, knowledge and summarisation',
+  2: 'the translation task helps the zero-shot tasks, not only translation (recipe against bilingual instructions alone)',
+  3: 'more translation data raises translation and zero-shot scores, the law fits, gains diminish',
+  4: 'languages less similar to English need more data',
+};
+
+export interface LabAnalysis {
+  langs: string[];
+  comparisons: ConditionComparison[];
+  /** Translation chrF against pairs, one point per language and size. */
+  chrfPoints: ScalingPoint[];
+  zeroShotPoints: Record<string, ScalingPoint[]>;
+  fits: Map<string, LawFit>;
+  similarity: SimilarityEvidence;
+  verdicts: ClaimVerdict[];
+}
+
+/**
+ * Analyses `grid` (the three conditions per language and seed) and `series` (the recipe
+ * at several pair counts) with gamma per language; languages come from the grid.
+ */
+export function analyseLab(grid: readonly ExperimentResult[], series: readonly ExperimentResult[], gamma: Readonly<Record<string, number>>, o: { samples: number; seed: number }): LabAnalysis {
+  const tunes = grid.filter((r) => r.kind === 'tune') as ExperimentResult<TuneSpec>[];
+  const langs = [...new Set(tunes.map((r) => r.spec.lang))];
+  const complete = langs.filter((lang) => CONDITIONS.every((c) => tunes.some((r) => r.spec.lang === lang && r.spec.condition === c)));
+  const comparisons = complete.flatMap((lang) => HEADLINE_SCORES.flatMap(([task, metric]) => CONDITION_PAIRS.map(([a, b]) =>
+    compareConditions(tunes, { lang, task, metric, a, b, samples: o.samples, seed: o.seed }))));
+  const chrfPoints = scalingPoints(series, gamma, 'translation', 'chrf');
+  const zeroShotPoints = Object.fromEntries(Object.entries(SCALING_ZERO_SHOT).map(([k, [task, metric]]) => [k, scalingPoints(series, gamma, task, metric)]));
+  const seriesLangs = [...new Set(chrfPoints.map((p) => p.language))].filter((l) => chrfPoints.filter((p) => p.language === l).length >= 3);
+  const fits = fitLawsByLanguage(chrfPoints.filter((p) => seriesLangs.includes(p.language)), { context: 'laboratory scaling series' });
+  const similarity = similarityEvidence(chrfPoints.filter((p) => seriesLangs.includes(p.language)));
+  const zs = (a: string, b: string) => comparisons.filter((c) => c.a === a && c.b === b && c.task !== 'translation');
+  const verdicts = [
+    comparisonVerdict(1, zs('en-only', 'bilingual+translation')),
+    comparisonVerdict(2, zs('bilingual', 'bilingual+translation')),
+    scalingVerdict(seriesLangs.map((lang) => scalingEvidence(lang, chrfPoints.filter((p) => p.language === lang), fits.get(lang)!.r2,
+      Object.fromEntries(Object.entries(zeroShotPoints).map(([k, ps]) => [k, ps.filter((p) => p.language === lang)]))))),
+    similarityVerdict(similarity),
+  ];
+  return { langs: complete, comparisons, chrfPoints, zeroShotPoints, fits, similarity, verdicts };
+}
+
+/** What `lab.cjs grid` (test/bench/gpu/lab-entry.ts) writes next to a recorded store. */
+export interface RecordedRunMeta {
+  command: string;
+  commit: string;
+  preset: string;
+  overrides: Record<string, unknown>;
+  backend: string;
+  backendDetail: string;
+  machine: { platform: string; arch: string; cpus: number; cpuModel: string; node: string; gpu: string | null };
+  started: string;
+  seconds: number;
+  workers: number;
+  gamma: Record<string, number>;
+  specs: number;
+  finished: string[];
+  missing: string[];
+}
+
+/** A recorded run folder (STORE/recorded.json and STORE/results/*.json), or null when `dir` has none. */
+export function readRecordedRun(dir: string): { meta: RecordedRunMeta; results: ExperimentResult<TuneSpec>[] } | null {
+  const metaFile = path.join(dir, 'recorded.json');
+  if (!fs.existsSync(metaFile)) return null;
+  const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as RecordedRunMeta;
+  const results = new ResultStore(dir).list().filter((r) => r.kind === 'tune') as ExperimentResult<TuneSpec>[];
+  const missing = meta.finished.filter((h) => !results.some((r) => r.provenance.configHash === h));
+  if (missing.length) throw new Error(`${metaFile}: lists ${missing.length} finished run(s) with no result file in ${dir}/results (first: ${missing[0]})`);
+  return { meta, results };
+}
+
+/** Splits tuning results into the condition grid (the recipe at `gridPairs` pairs) and the scaling series (the recipe at seed `seriesSeed`). */
+export function splitLabResults(results: readonly ExperimentResult[], gridPairs: number, seriesSeed: number): { grid: ExperimentResult<TuneSpec>[]; series: ExperimentResult<TuneSpec>[] } {
+  const tunes = results.filter((r) => r.kind === 'tune') as ExperimentResult<TuneSpec>[];
+  const recipe = (r: ExperimentResult<TuneSpec>) => r.spec.condition === 'bilingual+translation' && !r.spec.data.real;
+  return {
+    grid: tunes.filter((r) => !r.spec.data.real && (!recipe(r) || r.spec.data.translationPairs === gridPairs)),
+    series: tunes.filter((r) => recipe(r) && r.spec.seed === seriesSeed),
+  };
+}

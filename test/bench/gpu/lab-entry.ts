@@ -1,0 +1,94 @@
+/**
+ * Entry of the self-contained laboratory bundle for the GPU test machine
+ * (test/bench/gpu/build-lab-bundle.sh bundles it with esbuild; that machine has no
+ * Node.js packages). It records a longer run of notebook 02's grid than the notebook
+ * can afford on a laptop, for the notebook to show under a "recorded" label:
+ *
+ *   node lab.cjs grid --preset P [--set k=v ...] --base DIR --store DIR --workers N [--minutes M] [--backend B]
+ *   node lab.cjs worker        (started by the pool; reads one job on stdin)
+ *
+ * `grid` measures gamma on the base model, then runs the three conditions for every
+ * language and seed, then the scaling series, in that order, `workers` processes at a
+ * time, starting no new run after M minutes. It writes STORE/recorded.json: the command,
+ * machine, backend, commit (XALIGN_COMMIT), times, gamma per language and which specs
+ * finished. Every finished run is a normal result file of the store.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { selectBackend } from '../../../src/backend';
+import { parseOverrides, resolvePreset } from '../../../src/config/presets';
+import {
+  CONDITIONS, configHash, modelSimilarity, ResultStore, runPretrain, runTunePool, scalingSpecs, tuneCommand, tuneSpecFromSettings,
+  baseSpecFromSettings, workerMain,
+} from '../../../src/experiments';
+import { writeJsonAtomic } from '../../../src/io/atomic';
+import { loadModel } from '../../../src/model/checkpoint';
+import { gitCommit } from '../../../src/provenance';
+import { buildWorld } from '../../../src/world';
+
+async function grid(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(3),
+    options: {
+      preset: { type: 'string', default: 'classroom' },
+      set: { type: 'string', multiple: true },
+      base: { type: 'string' },
+      store: { type: 'string' },
+      workers: { type: 'string', default: '4' },
+      minutes: { type: 'string', default: '8' },
+      backend: { type: 'string', default: 'webgpu' },
+    },
+  });
+  const t0 = Date.now();
+  const preset = resolvePreset(values.preset, parseOverrides((values.set ?? []).join(','), '--set'), '--set');
+  const S = preset.settings;
+  const store = new ResultStore(path.resolve(values.store ?? 'out/recorded'));
+  const backend = await selectBackend(values.backend);
+  const log = (s: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${s}\n`);
+  log(`backend ${backend.name}: ${backend.reason}`);
+  const baseDir = values.base ? path.resolve(values.base) : undefined;
+  const base = await runPretrain(baseSpecFromSettings(S), { store, preset: preset.name, backend: backend.name, baseDir });
+  const world = buildWorld(baseSpecFromSettings(S).world);
+  const loaded = loadModel(base.modelDir);
+  const gamma: Record<string, number> = {};
+  for (const lang of S.labLanguages) gamma[lang] = (await modelSimilarity(loaded.model, loaded.tokenizer!, world, lang)).gamma;
+  loaded.model.dispose();
+  log(`gamma ${JSON.stringify(gamma)}`);
+  const seeds = Array.from({ length: S.seeds }, (_, i) => S.seed + i);
+  const specs = [
+    ...S.labLanguages.flatMap((lang) => seeds.flatMap((seed) => CONDITIONS.map((condition) => tuneSpecFromSettings(S, { lang, condition, seed })))),
+    ...scalingSpecs(S, S.labLanguages),
+  ];
+  const unique = [...new Map(specs.map((s) => [configHash(s), s])).values()];
+  const started = new Date().toISOString();
+  let done = 0;
+  const out = await runTunePool(unique, {
+    store, preset: preset.name, backend: backend.name, baseDir, workers: Number(values.workers),
+    workerArgv: [process.argv[1]!, 'worker'],
+    stopAt: t0 + Number(values.minutes) * 60_000,
+    commandFor: (spec) => tuneCommand(preset, spec),
+    onProgress: (i, e) => {
+      if (e.type === 'done') log(`${++done}/${unique.length} ${unique[i]!.lang} ${unique[i]!.condition} seed ${unique[i]!.seed} pairs ${unique[i]!.data.translationPairs} in ${e.seconds.toFixed(0)} s`);
+    },
+  });
+  const cpus = os.cpus();
+  writeJsonAtomic(path.join(store.root, 'recorded.json'), {
+    command: `node lab.cjs ${process.argv.slice(2).join(' ')} (test/bench/gpu/lab-entry.ts; bundle: test/bench/gpu/build-lab-bundle.sh)`,
+    commit: gitCommit(), preset: preset.name, overrides: Object.fromEntries(preset.overridden.map((k) => [k, (S as unknown as Record<string, unknown>)[k]])),
+    backend: backend.name, backendDetail: backend.reason,
+    machine: { platform: os.platform(), arch: os.arch(), cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.versions.node, gpu: process.env.XALIGN_GPU_NAME ?? null },
+    started, seconds: (Date.now() - t0) / 1000, workers: Number(values.workers),
+    gamma, specs: unique.length, finished: out.results.map((r) => r.provenance.configHash), missing: out.missing.map((s) => configHash(s)),
+  });
+  log(`finished ${out.results.length} of ${unique.length} runs (${out.missing.length} not started before the deadline)`);
+}
+
+const sub = process.argv[2];
+(sub === 'worker' ? workerMain() : sub === 'grid' ? grid() : Promise.reject(new Error(`usage: lab.cjs grid|worker (got ${sub ?? 'nothing'})`))).then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
