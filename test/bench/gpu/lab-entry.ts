@@ -4,12 +4,13 @@
  * Node.js packages). It records a longer run of notebook 02's grid than the notebook
  * can afford on a laptop, for the notebook to show under a "recorded" label:
  *
- *   node lab.cjs grid --preset P [--set k=v ...] --base DIR --store DIR --workers N [--minutes M] [--backend B]
+ *   node lab.cjs grid --preset P [--set k=v ...] --base DIR --store DIR --workers N [--minutes M] [--backend B] [--extra-langs a,b]
  *   node lab.cjs worker        (started by the pool; reads one job on stdin)
  *
  * `grid` measures gamma on the base model, then runs the three conditions for every
- * language and seed, then the scaling series, in that order, `workers` processes at a
- * time, starting no new run after M minutes. It writes STORE/recorded.json: the command,
+ * language of `labLanguages` and seed, then their scaling series, then the scaling
+ * series and the grid of `--extra-langs`, in that order, `workers` processes at a time,
+ * starting no new run after M minutes. It writes STORE/recorded.json: the command,
  * machine, backend, commit (XALIGN_COMMIT), times, gamma per language and which specs
  * finished. Every finished run is a normal result file of the store.
  */
@@ -38,6 +39,7 @@ async function grid(): Promise<void> {
       workers: { type: 'string', default: '4' },
       minutes: { type: 'string', default: '8' },
       backend: { type: 'string', default: 'webgpu' },
+      'extra-langs': { type: 'string', default: '' },
     },
   });
   const t0 = Date.now();
@@ -51,15 +53,14 @@ async function grid(): Promise<void> {
   const base = await runPretrain(baseSpecFromSettings(S), { store, preset: preset.name, backend: backend.name, baseDir });
   const world = buildWorld(baseSpecFromSettings(S).world);
   const loaded = loadModel(base.modelDir);
+  const extra = values['extra-langs']!.split(',').filter((l) => l !== '' && !S.labLanguages.includes(l));
   const gamma: Record<string, number> = {};
-  for (const lang of S.labLanguages) gamma[lang] = (await modelSimilarity(loaded.model, loaded.tokenizer!, world, lang)).gamma;
+  for (const lang of [...S.labLanguages, ...extra]) gamma[lang] = (await modelSimilarity(loaded.model, loaded.tokenizer!, world, lang)).gamma;
   loaded.model.dispose();
   log(`gamma ${JSON.stringify(gamma)}`);
   const seeds = Array.from({ length: S.seeds }, (_, i) => S.seed + i);
-  const specs = [
-    ...S.labLanguages.flatMap((lang) => seeds.flatMap((seed) => CONDITIONS.map((condition) => tuneSpecFromSettings(S, { lang, condition, seed })))),
-    ...scalingSpecs(S, S.labLanguages),
-  ];
+  const gridOf = (langs: readonly string[]) => langs.flatMap((lang) => seeds.flatMap((seed) => CONDITIONS.map((condition) => tuneSpecFromSettings(S, { lang, condition, seed }))));
+  const specs = [...gridOf(S.labLanguages), ...scalingSpecs(S, S.labLanguages), ...scalingSpecs(S, extra), ...gridOf(extra)];
   const unique = [...new Map(specs.map((s) => [configHash(s), s])).values()];
   const started = new Date().toISOString();
   let done = 0;
