@@ -331,6 +331,25 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
   }
 }
 
+/**
+ * The first `steps` training losses of the base model `spec` describes, computed afresh
+ * (world, corpus, BPE, initialisation, data order) and without writing anything: what a
+ * committed base's manifest records as `firstLosses` (its command must reproduce them).
+ */
+export async function pretrainFirstLosses(spec: BaseSpec, steps: number, onEvent?: (e: TrainEvent) => void): Promise<number[]> {
+  const world = buildWorld(spec.world);
+  const texts = world.corpus().docs.map((d) => d.text);
+  const tok = BpeTokenizer.train(texts, spec.tokenizer.vocabSize);
+  const examples: Example[] = texts.map((t) => ({ prompt: [], response: [...tok.encode(t), tok.special.eos] }));
+  const model = new Transformer(modelConfig({ ...spec.model, vocabSize: tok.vocabSize }), new Rng(spec.train.seed).fork('init'));
+  try {
+    const tr = await train({ model, tokenizer: tok, train: examples, config: tuneConfig(spec.train, 'lm'), stopAfter: steps, onEvent });
+    return tr.losses;
+  } finally {
+    model.dispose();
+  }
+}
+
 function trainingSummary(tr: TrainResult, seconds: number, resumedFrom?: number): ExperimentResult['training'] {
   return { steps: tr.steps, losses: tr.losses, seconds, tokensPerSec: tr.tokensPerSec, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
 }

@@ -139,6 +139,12 @@ export interface TrainRun {
   checkpointDir?: string;
   resume?: boolean;
   onEvent?: (e: TrainEvent) => void;
+  /**
+   * Stop after this many steps of the configured run (the schedule still spans
+   * `config.steps`), e.g. to check that a run's first losses reproduce. No checkpoint is
+   * written at the stop.
+   */
+  stopAfter?: number;
 }
 
 interface TrainerState {
@@ -222,7 +228,8 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     const startStep = state.step;
     let tokensSeen = 0;
     let stoppedEarly = false;
-    while (state.step < cfg.steps && !stoppedEarly) {
+    const lastStep = Math.min(cfg.steps, run.stopAfter ?? Infinity);
+    while (state.step < lastStep && !stoppedEarly) {
       const micro = Array.from({ length: cfg.accumulate }, () => stream.next());
       const denom = Math.max(1, micro.reduce((s, b) => s + b.lossTokens, 0));
       let grads: Map<string, tf.Tensor> | null = null;

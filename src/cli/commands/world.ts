@@ -1,7 +1,7 @@
 import { parseOverrides, presetFromEnv, resolvePreset } from '../../config/presets';
 import { buildWorld, describeWorld, TASK_IDS, type TaskId, worldOptionsFromSettings } from '../../world';
 import * as path from 'node:path';
-import { baseSpecFromSettings, copyBase, readManifest, ResultStore, runPretrain } from '../../experiments';
+import { baseSpecFromSettings, committedBaseDir, configHash, copyBase, pretrainFirstLosses, readManifest, ResultStore, runPretrain } from '../../experiments';
 import { type Command, UsageError } from '../command';
 import { backendFor, progressLogger, storeDir } from './experiment-shared';
 
@@ -12,7 +12,7 @@ export const command: Command = {
   summary: 'describe the miniature multilingual world, or print examples of its tasks',
   usage: `usage: xalign world describe [--preset P] [--set k=v] [--no-corpus] [--json]
        xalign world sample --lang X --task T [-n N] [--split train|test] [--preset P] [--set k=v] [--json]
-       xalign world pretrain [--preset P] [--set k=v] [--store DIR] [--out DIR] [--json]
+       xalign world pretrain [--preset P] [--set k=v] [--store DIR] [--out DIR] [--first-steps N] [--json]
 
 describe: the world of the preset (PRESET, default classroom; --preset overrides;
 --set key=value as in \`xalign presets\`): knowledge-base sizes, each language's
@@ -33,7 +33,9 @@ store (--store, default out/experiments/PRESET; reused when already there, resum
 after a kill), with manifest.json (command, commit, seed, backend, machine, sha256 of
 each file, first losses). --out DIR also copies the checkpoint there (the committed
 one of a preset is data/world/base-PRESET, which \`xalign experiment run\` uses when its
-config hash matches).
+config hash matches). --first-steps N trains only the first N steps of that run (the
+same schedule), writes nothing, and prints their losses beside the committed base's:
+the check that a committed base's command reproduces its run.
 
 See docs/world.md.`,
   options: {
@@ -46,6 +48,7 @@ See docs/world.md.`,
     'no-corpus': { type: 'boolean' },
     store: { type: 'string' },
     out: { type: 'string' },
+    'first-steps': { type: 'string' },
   },
   async run(ctx) {
     const [sub] = ctx.positionals;
@@ -118,6 +121,20 @@ See docs/world.md.`,
         .map((e) => [`# ${e.id}${e.relation ? ` (${e.relation}${e.heldOut ? ', held out' : ''})` : ''}`, `instruction: ${e.instruction}`, `input: ${e.input.replace(/\n/g, '\n       ')}`, `output: ${e.output}`].join('\n'))
         .join('\n\n');
       return { value: examples, text };
+    }
+    if (sub === 'pretrain' && ctx.flags['first-steps'] !== undefined) {
+      const n = Number(ctx.flags['first-steps']);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`world pretrain: --first-steps must be a positive integer, got "${ctx.flags['first-steps']}"`);
+      const backend = await backendFor(preset);
+      const spec = baseSpecFromSettings(preset.settings);
+      const losses = await pretrainFirstLosses(spec, n, (e) => progressLogger(ctx)({ ...e, phase: 'pretrain' }));
+      const committed = readManifest(committedBaseDir(preset.name));
+      const match = committed?.configHash === configHash(spec) ? committed : null;
+      const text = [
+        `first ${losses.length} losses of base ${configHash(spec)} (${preset.name}, ${backend}): ${losses.map((l) => l.toFixed(4)).join(' ')}`,
+        match ? `committed ${committedBaseDir(preset.name)} (${match.backend}): ${match.firstLosses.slice(0, n).map((l) => l.toFixed(4)).join(' ')}` : 'no committed base of this description',
+      ].join('\n');
+      return { value: { configHash: configHash(spec), backend, losses, committed: match ? match.firstLosses.slice(0, n) : null }, text };
     }
     if (sub === 'pretrain') {
       const { store, backend } = { store: new ResultStore(storeDir(ctx, preset)), backend: await backendFor(preset) };
