@@ -88,14 +88,17 @@ export interface RecordedRunMeta {
   missing: string[];
 }
 
-/** A recorded run folder (STORE/recorded.json and STORE/results/*.json), or null when `dir` has none. */
+/** A recorded run folder (STORE/recorded.json with STORE/results.json or STORE/results/*.json), or null when `dir` has none. */
 export function readRecordedRun(dir: string): { meta: RecordedRunMeta; results: ExperimentResult<TuneSpec>[] } | null {
   const metaFile = path.join(dir, 'recorded.json');
   if (!fs.existsSync(metaFile)) return null;
   const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as RecordedRunMeta;
-  const results = new ResultStore(dir).list().filter((r) => r.kind === 'tune') as ExperimentResult<TuneSpec>[];
+  // all results in one file (what lab.cjs writes), else one file per result
+  const all = path.join(dir, 'results.json');
+  const listed = fs.existsSync(all) ? (JSON.parse(fs.readFileSync(all, 'utf8')) as ExperimentResult[]) : new ResultStore(dir).list();
+  const results = listed.filter((r) => r.kind === 'tune') as ExperimentResult<TuneSpec>[];
   const missing = meta.finished.filter((h) => !results.some((r) => r.provenance.configHash === h));
-  if (missing.length) throw new Error(`${metaFile}: lists ${missing.length} finished run(s) with no result file in ${dir}/results (first: ${missing[0]})`);
+  if (missing.length) throw new Error(`${metaFile}: lists ${missing.length} finished run(s) with no result in ${dir} (first: ${missing[0]})`);
   return { meta, results };
 }
 

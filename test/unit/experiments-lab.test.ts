@@ -159,7 +159,12 @@ test('recorded run: read back from its folder, split into grid and series, analy
     assert.equal(a.verdicts[0]!.verdict, 'not assessed'); // one seed
     assert.equal(a.chrfPoints.length, 3);
     fs.writeFileSync(path.join(dir, 'recorded.json'), JSON.stringify({ ...meta, finished: [...meta.finished, 'ffffffffffffffff'] }));
-    assert.throws(() => readRecordedRun(dir), /lists 1 finished run\(s\) with no result file/);
+    assert.throws(() => readRecordedRun(dir), /lists 1 finished run\(s\) with no result in/);
+    // the one-file form that lab.cjs writes is read the same way
+    fs.writeFileSync(path.join(dir, 'recorded.json'), JSON.stringify(meta));
+    store.exportJson(path.join(dir, 'results.json'));
+    fs.rmSync(path.join(dir, 'results'), { recursive: true });
+    assert.equal(readRecordedRun(dir)!.results.length, 5);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

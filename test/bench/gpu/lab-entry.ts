@@ -63,6 +63,21 @@ async function grid(): Promise<void> {
   const specs = [...gridOf(S.labLanguages), ...scalingSpecs(S, S.labLanguages), ...scalingSpecs(S, extra), ...gridOf(extra)];
   const unique = [...new Map(specs.map((s) => [configHash(s), s])).values()];
   const started = new Date().toISOString();
+  const cpus = os.cpus();
+  const finished: string[] = [];
+  // written after every finished run (and at the end), with all results in one file, so
+  // a run cut short by a time-out still leaves a complete, small record
+  const record = (missing: string[]) => {
+    store.exportJson(path.join(store.root, 'results.json'));
+    writeJsonAtomic(path.join(store.root, 'recorded.json'), {
+      command: `node lab.cjs ${process.argv.slice(2).join(' ')} (test/bench/gpu/lab-entry.ts; bundle: test/bench/gpu/build-bundle.sh)`,
+      commit: gitCommit(), preset: preset.name, overrides: Object.fromEntries(preset.overridden.map((k) => [k, (S as unknown as Record<string, unknown>)[k]])),
+      backend: backend.name, backendDetail: backend.reason,
+      machine: { platform: os.platform(), arch: os.arch(), cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.versions.node, gpu: process.env.XALIGN_GPU_NAME ?? null },
+      started, seconds: (Date.now() - t0) / 1000, workers: Number(values.workers),
+      gamma, specs: unique.length, finished: [...finished], missing,
+    });
+  };
   let done = 0;
   const out = await runTunePool(unique, {
     store, preset: preset.name, backend: backend.name, baseDir, workers: Number(values.workers),
@@ -70,18 +85,13 @@ async function grid(): Promise<void> {
     stopAt: t0 + Number(values.minutes) * 60_000,
     commandFor: (spec) => tuneCommand(preset, spec),
     onProgress: (i, e) => {
+      if (e.type !== 'done' && e.type !== 'reused') return;
+      finished.push(configHash(unique[i]!));
       if (e.type === 'done') log(`${++done}/${unique.length} ${unique[i]!.lang} ${unique[i]!.condition} seed ${unique[i]!.seed} pairs ${unique[i]!.data.translationPairs} in ${e.seconds.toFixed(0)} s`);
+      record(unique.filter((s) => !finished.includes(configHash(s))).map((s) => configHash(s)));
     },
   });
-  const cpus = os.cpus();
-  writeJsonAtomic(path.join(store.root, 'recorded.json'), {
-    command: `node lab.cjs ${process.argv.slice(2).join(' ')} (test/bench/gpu/lab-entry.ts; bundle: test/bench/gpu/build-lab-bundle.sh)`,
-    commit: gitCommit(), preset: preset.name, overrides: Object.fromEntries(preset.overridden.map((k) => [k, (S as unknown as Record<string, unknown>)[k]])),
-    backend: backend.name, backendDetail: backend.reason,
-    machine: { platform: os.platform(), arch: os.arch(), cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.versions.node, gpu: process.env.XALIGN_GPU_NAME ?? null },
-    started, seconds: (Date.now() - t0) / 1000, workers: Number(values.workers),
-    gamma, specs: unique.length, finished: out.results.map((r) => r.provenance.configHash), missing: out.missing.map((s) => configHash(s)),
-  });
+  record(out.missing.map((s) => configHash(s)));
   log(`finished ${out.results.length} of ${unique.length} runs (${out.missing.length} not started before the deadline)`);
 }
 

@@ -44,7 +44,8 @@ if [ "${MODE:-bench}" = lab ]; then
   grep -q '"name": "webgpu"' "$OUT/probe.json" 2>/dev/null || BACKEND=wasm
   timeout "${LAB_TIMEOUT:-560}" "$NODE" "$B/lab.cjs" grid --backend "$BACKEND" --base data/world/base-classroom --store "$OUT/recorded" ${LAB_ARGS:-} 2> "$OUT/lab.log"
   echo "lab exit $?"
-  rm -rf "$OUT/recorded/runs"  # checkpoints and models: large, and only needed to resume
+  # keep recorded.json and results.json (all results in one file): the device tool returns few files
+  rm -rf "$OUT/recorded/runs" "$OUT/recorded/results"
   grep -v '^Warning' "$OUT/lab.log" | tail -60
   rm -rf "$T"
   exit 0
