@@ -263,6 +263,16 @@ export async function probeFacts(model: Transformer, tok: Tokenizer, world: Worl
   return out;
 }
 
+/** What pre-training a base model starts from: the world, its corpus as examples, the BPE fitted to it, the freshly initialised model. */
+function prepareBase(spec: BaseSpec): { world: World; tok: BpeTokenizer; examples: Example[]; model: Transformer } {
+  const world = buildWorld(spec.world);
+  const texts = world.corpus().docs.map((d) => d.text);
+  const tok = BpeTokenizer.train(texts, spec.tokenizer.vocabSize);
+  const examples: Example[] = texts.map((t) => ({ prompt: [], response: [...tok.encode(t), tok.special.eos] }));
+  const model = new Transformer(modelConfig({ ...spec.model, vocabSize: tok.vocabSize }), new Rng(spec.train.seed).fork('init'));
+  return { world, tok, examples, model };
+}
+
 /**
  * Pre-trains (or reuses) the base model a {@link BaseSpec} describes; writes the model
  * and its manifest to the store's run folder (`runs/HASH/model`).
@@ -298,11 +308,7 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
   const stored = o.store.get<BaseSpec>(hash);
   if (stored && fs.existsSync(path.join(modelDir, MANIFEST_FILE))) return { result: stored, reused: true, modelDir };
   const t0 = performance.now();
-  const world = buildWorld(spec.world);
-  const texts = world.corpus().docs.map((d) => d.text);
-  const tok = BpeTokenizer.train(texts, spec.tokenizer.vocabSize);
-  const examples: Example[] = texts.map((t) => ({ prompt: [], response: [...tok.encode(t), tok.special.eos] }));
-  const model = new Transformer(modelConfig({ ...spec.model, vocabSize: tok.vocabSize }), new Rng(spec.train.seed).fork('init'));
+  const { world, tok, examples, model } = prepareBase(spec);
   try {
     const tr = await train({
       model, tokenizer: tok, train: examples, config: tuneConfig(spec.train, 'lm'),
@@ -337,11 +343,7 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
  * committed base's manifest records as `firstLosses` (its command must reproduce them).
  */
 export async function pretrainFirstLosses(spec: BaseSpec, steps: number, onEvent?: (e: TrainEvent) => void): Promise<number[]> {
-  const world = buildWorld(spec.world);
-  const texts = world.corpus().docs.map((d) => d.text);
-  const tok = BpeTokenizer.train(texts, spec.tokenizer.vocabSize);
-  const examples: Example[] = texts.map((t) => ({ prompt: [], response: [...tok.encode(t), tok.special.eos] }));
-  const model = new Transformer(modelConfig({ ...spec.model, vocabSize: tok.vocabSize }), new Rng(spec.train.seed).fork('init'));
+  const { tok, examples, model } = prepareBase(spec);
   try {
     const tr = await train({ model, tokenizer: tok, train: examples, config: tuneConfig(spec.train, 'lm'), stopAfter: steps, onEvent });
     return tr.losses;
