@@ -159,7 +159,7 @@ const PRESETS: Record<PresetName, Preset> = {
       seqLen: 128,
       batchSize: 32,
       pretrainSteps: 1100,
-      tuneSteps: 150,
+      tuneSteps: 125,
       evalExamples: 200,
       bootstrapSamples: 1000,
       worldPeople: 100,
