@@ -65,7 +65,16 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
   if (!Number.isInteger(o.workers) || o.workers < 1) throw new RangeError(`runTunePool: workers must be a positive integer, got ${o.workers}`);
   const results: (ExperimentResult<TuneSpec> | undefined)[] = specs.map((s) => o.store.get<TuneSpec>(configHash(s)) ?? undefined);
   results.forEach((r, i) => r && o.onProgress?.(i, { type: 'reused' }));
-  const todo = specs.map((_, i) => i).filter((i) => !results[i]);
+  // one run per distinct description: a spec listed twice (e.g. a grid run that is also a
+  // scaling point) is trained once and its result given to both places
+  const firstOf = new Map<string, number>();
+  const todo = specs.map((_, i) => i).filter((i) => {
+    if (results[i]) return false;
+    const h = configHash(specs[i]!);
+    if (firstOf.has(h)) return false;
+    firstOf.set(h, i);
+    return true;
+  });
   // the base model(s), once each, before any worker starts
   const bases = new Map(todo.map((i) => [configHash(specs[i]!.base), specs[i]!.base]));
   for (const base of bases.values()) await runPretrain(base, { ...o, command: undefined });
@@ -106,6 +115,13 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
       process.removeListener('exit', killAll);
     }
   }
+  specs.forEach((s, i) => {
+    const first = firstOf.get(configHash(s));
+    if (!results[i] && first !== undefined && first !== i && results[first]) {
+      results[i] = results[first];
+      o.onProgress?.(i, { type: 'reused' });
+    }
+  });
   return {
     results: results.filter((r): r is ExperimentResult<TuneSpec> => r !== undefined),
     missing: specs.filter((_, i) => !results[i]),

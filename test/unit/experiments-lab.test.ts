@@ -130,6 +130,12 @@ test('pool: two worker processes give the results of one in-process run; a faili
     }
     const again = await runTunePool(specs, { store: new ResultStore(d2), preset: 'test', backend: 'cpu', workers: 2 });
     assert.equal(again.trained, 0);
+    // a spec listed twice is trained once and reported in both places
+    const twice = [tinyTuneSpec('bilingual', 5), tinyTuneSpec('en-only', 5), tinyTuneSpec('bilingual', 5)];
+    const dup = await runTunePool(twice, { store: new ResultStore(d2), preset: 'test', backend: 'cpu', workers: 2 });
+    assert.equal(dup.trained, 2);
+    assert.equal(dup.results.length, 3);
+    assert.deepEqual(dup.results[2], dup.results[0]);
     const bad = { ...tinyTuneSpec('bilingual', 7), eval: { ...tinyTuneSpec().eval, tasks: ['nonsense' as never] } };
     await assert.rejects(runTunePool([bad, tinyTuneSpec('bilingual', 8)], { store: new ResultStore(d2), preset: 'test', backend: 'cpu', workers: 2 }), /experiment worker for tr bilingual seed 7/);
   } finally {
