@@ -88,14 +88,25 @@ export interface RecordedRunMeta {
   missing: string[];
 }
 
+function readJson<T>(file: string): T {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
 /** A recorded run folder (STORE/recorded.json with STORE/results.json or STORE/results/*.json), or null when `dir` has none. */
 export function readRecordedRun(dir: string): { meta: RecordedRunMeta; results: ExperimentResult<TuneSpec>[] } | null {
   const metaFile = path.join(dir, 'recorded.json');
   if (!fs.existsSync(metaFile)) return null;
-  const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as RecordedRunMeta;
+  const meta = readJson<RecordedRunMeta>(metaFile);
+  for (const k of ['finished', 'missing'] as const) if (!Array.isArray(meta[k])) throw new Error(`${metaFile}: field "${k}" must be a list of config hashes`);
+  if (typeof meta.gamma !== 'object' || meta.gamma === null) throw new Error(`${metaFile}: field "gamma" must map languages to gamma`);
   // all results in one file (what lab.cjs writes), else one file per result
   const all = path.join(dir, 'results.json');
-  const listed = fs.existsSync(all) ? (JSON.parse(fs.readFileSync(all, 'utf8')) as ExperimentResult[]) : new ResultStore(dir).list();
+  const listed = fs.existsSync(all) ? readJson<ExperimentResult[]>(all) : new ResultStore(dir).list();
+  if (!Array.isArray(listed)) throw new Error(`${all}: expected a list of results`);
   const results = listed.filter((r) => r.kind === 'tune') as ExperimentResult<TuneSpec>[];
   const missing = meta.finished.filter((h) => !results.some((r) => r.provenance.configHash === h));
   if (missing.length) throw new Error(`${metaFile}: lists ${missing.length} finished run(s) with no result in ${dir} (first: ${missing[0]})`);

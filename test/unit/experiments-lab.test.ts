@@ -171,6 +171,10 @@ test('recorded run: read back from its folder, split into grid and series, analy
     store.exportJson(path.join(dir, 'results.json'));
     fs.rmSync(path.join(dir, 'results'), { recursive: true });
     assert.equal(readRecordedRun(dir)!.results.length, 5);
+    fs.writeFileSync(path.join(dir, 'results.json'), '[{"kind":');
+    assert.throws(() => readRecordedRun(dir), /results\.json: not valid JSON/);
+    fs.writeFileSync(path.join(dir, 'recorded.json'), JSON.stringify({ ...meta, finished: 'all' }));
+    assert.throws(() => readRecordedRun(dir), /recorded\.json: field "finished" must be a list/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -43,6 +43,9 @@ async function grid(): Promise<void> {
     },
   });
   const t0 = Date.now();
+  const [workers, minutes] = [Number(values.workers), Number(values.minutes)];
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`lab.cjs grid: --workers must be a positive integer, got "${values.workers}"`);
+  if (!(minutes > 0)) throw new Error(`lab.cjs grid: --minutes must be a positive number, got "${values.minutes}"`);
   const preset = resolvePreset(values.preset, parseOverrides((values.set ?? []).join(','), '--set'), '--set');
   const S = preset.settings;
   const store = new ResultStore(path.resolve(values.store ?? 'out/recorded'));
@@ -74,15 +77,15 @@ async function grid(): Promise<void> {
       commit: gitCommit(), preset: preset.name, overrides: Object.fromEntries(preset.overridden.map((k) => [k, (S as unknown as Record<string, unknown>)[k]])),
       backend: backend.name, backendDetail: backend.reason,
       machine: { platform: os.platform(), arch: os.arch(), cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.versions.node, gpu: process.env.XALIGN_GPU_NAME ?? null },
-      started, seconds: (Date.now() - t0) / 1000, workers: Number(values.workers),
+      started, seconds: (Date.now() - t0) / 1000, workers,
       gamma, specs: unique.length, finished: [...finished], missing,
     });
   };
   let done = 0;
   const out = await runTunePool(unique, {
-    store, preset: preset.name, backend: backend.name, baseDir, workers: Number(values.workers),
+    store, preset: preset.name, backend: backend.name, baseDir, workers,
     workerArgv: [process.argv[1]!, 'worker'],
-    stopAt: t0 + Number(values.minutes) * 60_000,
+    stopAt: t0 + minutes * 60_000,
     commandFor: (spec) => tuneCommand(preset, spec),
     onProgress: (i, e) => {
       if (e.type !== 'done' && e.type !== 'reused') return;
