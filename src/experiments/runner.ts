@@ -28,13 +28,13 @@ import type { Settings } from '../config/presets';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { loadModel, saveModel } from '../model/checkpoint';
 import { modelConfig, type ModelFamily } from '../model/config';
-import { generate } from '../model/generate';
+import { generate, sequenceLogLikelihoods } from '../model/generate';
 import { BpeTokenizer, encodeInstruction, type Tokenizer } from '../model/tokenizer';
 import { Transformer } from '../model/transformer';
 import { gitCommit, PROJECT_ROOT, type Provenance } from '../provenance';
 import { Rng } from '../random/rng';
 import type { Example } from '../train/data';
-import { train, trainConfig, type TrainEvent, type TrainResult } from '../train/trainer';
+import { train, trainConfig, type TrainConfig, type TrainEvent, type TrainResult } from '../train/trainer';
 import { buildWorld, type World, type WorldOptions, worldOptionsFromSettings } from '../world/world';
 import { readCorpusManifest } from '../data/corpus/build';
 import { readParallel } from '../data/parallel';
@@ -77,8 +77,12 @@ export interface BaseSpec {
  * the results of an unchanged spec (data generation, trainer defaults, decoding,
  * metrics), so the store does not hand back results the current code would not give.
  * 2: tuneBatchSize / tuneEvalExamples settings; nested translation pools.
+ * 3: the trainer's whole configuration in the spec (`trainer`); `containsNative`.
+ *
+ * The backend is not part of the hash: it changes rounding, not the experiment, and each
+ * result's provenance names it (docs/world.md, "What a config hash covers").
  */
-export const TUNE_SPEC_VERSION = 2;
+export const TUNE_SPEC_VERSION = 3;
 
 export interface TuneSpec {
   kind: 'tune';
@@ -89,6 +93,12 @@ export interface TuneSpec {
   condition: Condition;
   seed: number;
   train: SpecTrain;
+  /**
+   * The trainer's other settings (objective, batching, schedule, optimiser, clipping),
+   * defaults included (src/train/trainer.ts), so a changed default is a different run.
+   * The trainer runs with these and `train`.
+   */
+  trainer: Omit<TrainConfig, keyof SpecTrain>;
   /**
    * Instruction pool per language: these tasks' train splits, `perTask` records each;
    * translation pairs for the third condition, from the world (transduced English) or,
@@ -149,6 +159,7 @@ export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: 
   const pairs = o.translationPairs ?? s.worldTranslationPairs;
   if (!Number.isInteger(pairs) || pairs < 1) throw new RangeError(`experiment: translationPairs must be a positive integer, got ${pairs}`);
   if (o.real && o.condition !== 'bilingual+translation') throw new RangeError(`experiment: real translation data goes with the condition bilingual+translation, not ${o.condition}`);
+  const train: SpecTrain = { steps: Math.max(1, s.tuneSteps), batchSize: s.tuneBatchSize, seqLen: s.tuneSeqLen, lr: s.tuneLr, seed, checkpointEvery: Math.max(1, Math.ceil(s.tuneSteps / 10)) };
   return {
     kind: 'tune',
     version: TUNE_SPEC_VERSION,
@@ -156,7 +167,8 @@ export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: 
     lang: o.lang,
     condition: o.condition,
     seed,
-    train: { steps: Math.max(1, s.tuneSteps), batchSize: s.tuneBatchSize, seqLen: s.tuneSeqLen, lr: s.tuneLr, seed, checkpointEvery: Math.max(1, Math.ceil(s.tuneSteps / 10)) },
+    train,
+    trainer: otherTrainerSettings(tuneConfig(train, 'instruction')),
     data: {
       tasks: ['alpaca', 'qa', 'knowledge', 'summarization'], perTask: s.worldTaskTrain, translationPairs: o.condition === 'bilingual+translation' ? pairs : 0,
       ...(o.real ? { real: { fingerprint: realCorpusFingerprint() } } : {}),
@@ -232,6 +244,12 @@ function tuneConfig(t: SpecTrain, objective: 'lm' | 'instruction') {
   });
 }
 
+/** A trainer configuration without the fields a {@link SpecTrain} holds. */
+function otherTrainerSettings(c: TrainConfig): Omit<TrainConfig, keyof SpecTrain> {
+  const { steps: _s, batchSize: _b, seqLen: _l, lr: _r, seed: _e, checkpointEvery: _c, ...rest } = c;
+  return rest;
+}
+
 /** Reads a base folder's manifest, or null when there is none. */
 export function readManifest(dir: string): BaseManifest | null {
   const f = path.join(dir, MANIFEST_FILE);
@@ -239,9 +257,17 @@ export function readManifest(dir: string): BaseManifest | null {
 }
 
 /**
- * Held-out-fact completion by the base model (FACTS.md: "held-out fact completion"): for
- * knowledge test clozes, the text before the blank is continued greedily; strict counts
- * the value in the probed language, any-language also its English word.
+ * Held-out-fact completion by the base model (FACTS.md: "held-out fact completion"), two
+ * ways for the knowledge test clozes of each language:
+ * - `contains` / `containsAny`: the text before the blank is continued greedily; strict
+ *   counts the value in the probed language, any-language also its English word. In
+ *   verb-final word orders the text before the blank is little more than the name, so
+ *   this is a floor there (docs/world.md);
+ * - `rank`: the cloze filled with each value of its relation is scored by likelihood
+ *   (after an end-of-text token, as pre-training packs documents), and the true sentence
+ *   must come first, mLAMA-style; chance is 1 / `valuesPerRelation`. Word order does not
+ *   matter.
+ * All three in %.
  */
 export async function probeFacts(model: Transformer, tok: Tokenizer, world: World, langs: readonly string[], n: number): Promise<Record<string, MetricValues>> {
   const out: Record<string, MetricValues> = {};
@@ -258,9 +284,28 @@ export async function probeFacts(model: Transformer, tok: Tokenizer, world: Worl
       hyps.push(...gen.map((g) => tok.decode(g, { skipSpecial: true })));
     }
     const m = scoreTask('knowledge', lang, recs, hyps);
-    out[lang] = { contains: m.contains!, containsAny: m.containsAny! };
+    const choices = world.knowledgeChoices(lang, 'test', n);
+    const ll = await sequenceLogLikelihoods(
+      model,
+      choices.flatMap((c) => c.sentences.map((t) => [tok.special.eos, ...tok.encode(t), tok.special.eos])),
+    );
+    let k = 0;
+    let right = 0;
+    for (const c of choices) {
+      const scores = ll.slice(k, k + c.sentences.length);
+      k += c.sentences.length;
+      const best = scores.indexOf(Math.max(...scores));
+      if (best === c.gold) right++;
+    }
+    out[lang] = { contains: m.contains!, containsAny: m.containsAny!, rank: choices.length ? (100 * right) / choices.length : 0 };
   }
   return out;
+}
+
+/** Whether a stored base result has every probe metric of this version (`rank` came later). */
+function probeIsCurrent(r: ExperimentResult<BaseSpec>): boolean {
+  const fc = r.metrics['fact-completion'];
+  return !!fc && r.spec.probe.langs.every((l) => fc[l]?.rank !== undefined);
 }
 
 /** What pre-training a base model starts from: the world, its corpus as examples, the BPE fitted to it, the freshly initialised model. */
@@ -284,7 +329,7 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
     const m = readManifest(o.baseDir);
     if (m && m.configHash === hash) {
       const stored = o.store.get<BaseSpec>(hash);
-      if (stored) return { result: stored, reused: true, modelDir: o.baseDir };
+      if (stored && probeIsCurrent(stored)) return { result: stored, reused: true, modelDir: o.baseDir };
       // A committed checkpoint: probe what it knows (seconds), and store that as its result.
       const loaded = loadModel(o.baseDir);
       if (!loaded.tokenizer) throw new Error(`${o.baseDir}: base model has no tokenizer.json`);
@@ -306,7 +351,19 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
   }
   const modelDir = path.join(o.store.runDir(hash), 'model');
   const stored = o.store.get<BaseSpec>(hash);
-  if (stored && fs.existsSync(path.join(modelDir, MANIFEST_FILE))) return { result: stored, reused: true, modelDir };
+  if (stored && fs.existsSync(path.join(modelDir, MANIFEST_FILE))) {
+    if (probeIsCurrent(stored)) return { result: stored, reused: true, modelDir };
+    // stored by a version without the likelihood-ranking probe: probe again, keep the rest
+    const loaded = loadModel(modelDir);
+    try {
+      const metrics = { ...stored.metrics, 'fact-completion': await probeFacts(loaded.model, loaded.tokenizer!, buildWorld(spec.world), spec.probe.langs, spec.probe.n) };
+      const result = { ...stored, metrics };
+      o.store.put(result);
+      return { result, reused: true, modelDir };
+    } finally {
+      loaded.model.dispose();
+    }
+  }
   const t0 = performance.now();
   const { world, tok, examples, model } = prepareBase(spec);
   try {
@@ -433,7 +490,7 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
     const truncated = examples.filter((e) => e.truncated).length;
     let resumedFrom: number | undefined;
     const tr = await train({
-      model, tokenizer: tok, train: examples, config: tuneConfig(spec.train, 'instruction'),
+      model, tokenizer: tok, train: examples, config: trainConfig({ ...spec.trainer, ...spec.train }, `tune spec ${configHash(spec)}: trainer`),
       checkpointDir: path.join(o.store.runDir(hash), 'checkpoints'),
       onEvent: (e) => {
         if (e.type === 'resume') resumedFrom = e.step;

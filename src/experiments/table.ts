@@ -11,8 +11,8 @@ import type { ExperimentResult } from './store';
 /** The metrics shown per task (the headline one first). */
 export const TABLE2_METRICS: Record<string, string[]> = {
   translation: ['chrf', 'bleu'],
-  qa: ['contains', 'containsAny', 'em'],
-  knowledge: ['contains', 'containsAny', 'em'],
+  qa: ['contains', 'containsNative', 'containsAny', 'em'],
+  knowledge: ['contains', 'containsNative', 'containsAny', 'em'],
   summarization: ['rougeL'],
 };
 

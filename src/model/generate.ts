@@ -97,3 +97,44 @@ function pick(row: number[], temperature: number, topK: number, rng?: Rng): numb
   const w = idx.map((i) => Math.exp((row[i]! - max) / temperature));
   return idx[rng!.weightedIndex(w)]!;
 }
+
+/**
+ * Log-likelihood of each sequence under the model: the sum over positions 1..n-1 of
+ * log p(token | the tokens before it), in nats (the first token is context only, so
+ * start each sequence with a separator such as the end-of-text token). Rows are
+ * right-padded in batches; a causal model never attends forward, so padding after a
+ * row's end changes nothing. Used to rank candidate sentences (the base-model knowledge
+ * probe, mLAMA-style). Leaves no tensors behind.
+ */
+export async function sequenceLogLikelihoods(model: Transformer, seqs: readonly (readonly number[])[], options: { batchSize?: number } = {}): Promise<number[]> {
+  const maxLen = model.config.maxSeqLen;
+  for (const [i, s] of seqs.entries()) {
+    if (s.length < 2) throw new Error(`sequenceLogLikelihoods: sequence ${i} has ${s.length} token(s); it needs a context token and at least one scored token`);
+    if (s.length > maxLen) throw new Error(`sequenceLogLikelihoods: sequence ${i} has ${s.length} tokens, more than the model's maxSeqLen ${maxLen}`);
+  }
+  const bs = Math.max(1, options.batchSize ?? 32);
+  const out: number[] = [];
+  for (let s = 0; s < seqs.length; s += bs) {
+    const chunk = seqs.slice(s, s + bs);
+    const t = Math.max(...chunk.map((q) => q.length));
+    const ids = new Int32Array(chunk.length * t);
+    const targets = new Int32Array(chunk.length * (t - 1));
+    const weights = new Float32Array(chunk.length * (t - 1));
+    chunk.forEach((q, b) => {
+      q.forEach((tok, j) => (ids[b * t + j] = tok));
+      for (let j = 1; j < q.length; j++) {
+        targets[b * (t - 1) + j - 1] = q[j]!;
+        weights[b * (t - 1) + j - 1] = 1;
+      }
+    });
+    const sums = tf.tidy(() => {
+      const logits = model.forward(tf.tensor2d(ids, [chunk.length, t], 'int32')).logits.slice([0, 0, 0], [chunk.length, t - 1, -1]);
+      const logp = tf.logSoftmax(logits);
+      const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.tensor2d(targets, [chunk.length, t - 1], 'int32'), logits.shape[2])), -1);
+      return tf.sum(tf.mul(picked, tf.tensor2d(weights, [chunk.length, t - 1])), -1);
+    });
+    out.push(...(await sums.data()));
+    sums.dispose();
+  }
+  return out;
+}

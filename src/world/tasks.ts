@@ -25,7 +25,7 @@ import type { AlpacaRecord } from '../data/records';
 import { Rng } from '../random/rng';
 import { ADJECTIVE_PAIRS, type RelationId } from './english';
 import { cloze, passage, question, statement, summary, filler, type Subject } from './grammar';
-import { drawStrangers, type KnowledgeBase } from './kb';
+import { drawStrangers, type KnowledgeBase, type Person } from './kb';
 import type { Transducer } from './transduce';
 
 export const TASK_IDS = ['translation', 'qa', 'knowledge', 'summarization', 'alpaca'] as const;
@@ -104,7 +104,12 @@ function labelled(loc: (e: string) => string, parts: [string, string][]): string
   return parts.map(([label, text]) => `${loc(`${label}:`)} ${text}`).join('\n');
 }
 
-/** Strangers of one split: drawn from a split-specific stream, so train and test never share one. */
+/**
+ * Strangers of one split, from a split-specific stream: train and test strangers are
+ * different people, but they can draw the same name (on classroom, 46 of the 400 QA
+ * test strangers share a name with one of the 2,000 training strangers). Their facts are drawn independently, so a shared name never
+ * gives an answer away; it can only mislead a model that memorised the training stranger.
+ */
 function strangers(ctx: TaskContext, task: string, split: Split, n: number): Subject[] {
   return drawStrangers(ctx.kb, new Rng(ctx.seed).fork(`world:strangers:${task}:${split}`), n);
 }
@@ -177,27 +182,47 @@ export function qaExamples(ctx: TaskContext, lang: string, split: Split, n: numb
 export function knowledgeExamples(ctx: TaskContext, lang: string, split: Split, n: number): WorldExample[] {
   const loc = localiser(ctx, lang);
   const word = wordOf(ctx, lang);
+  return knowledgeClozes(ctx, split, n).map(({ p, r, c }, i) => ({
+    id: `knowledge-${lang}-${split}-${i}`,
+    instruction: loc(KNOWLEDGE_INSTRUCTIONS[split === 'test' ? 0 : i % KNOWLEDGE_INSTRUCTIONS.length]!),
+    input: loc(c.text),
+    // the whole sentence with the blank filled: answering restates the known prefix and
+    // continues it as pre-training did (docs/world.md, design study); scored by whether
+    // the value occurs in the output, as the public code scores mLAMA
+    output: loc(c.text.replace('___', c.answer)),
+    task: 'knowledge',
+    lang,
+    split,
+    answer: word(c.answer),
+    answerEnglish: c.answer,
+    relation: r,
+    heldOut: p.heldOut,
+  }));
+}
+
+/** The clozes behind {@link knowledgeExamples}: one fact per record, in record order. */
+function knowledgeClozes(ctx: TaskContext, split: Split, n: number): { p: Person; r: RelationId; c: { text: string; answer: string } }[] {
   const rng = new Rng(ctx.seed).fork(`world:knowledge:${split}`);
   const people = ctx.kb.people.filter((p) => p.heldOut === (split === 'test'));
   const facts = people.flatMap((p) => ctx.kb.options.relations.map((r) => ({ p, r })));
   rng.shuffle(facts);
-  const out: WorldExample[] = [];
-  for (let i = 0; i < Math.min(n, facts.length); i++) {
-    const { p, r } = facts[i]!;
-    const c = cloze(p, r, rng);
-    const answer = word(c.answer);
-    out.push({
-      id: `knowledge-${lang}-${split}-${i}`,
-      instruction: loc(KNOWLEDGE_INSTRUCTIONS[split === 'test' ? 0 : i % KNOWLEDGE_INSTRUCTIONS.length]!),
-      input: loc(c.text),
-      // the whole sentence with the blank filled: answering restates the known prefix and
-      // continues it as pre-training did (docs/world.md, design study); scored by whether
-      // the value occurs in the output, as the public code scores mLAMA
-      output: loc(c.text.replace('___', c.answer)),
-      task: 'knowledge', lang, split, answer, answerEnglish: c.answer, relation: r, heldOut: p.heldOut,
-    });
-  }
-  return out;
+  return facts.slice(0, Math.min(n, facts.length)).map(({ p, r }) => ({ p, r, c: cloze(p, r, rng) }));
+}
+
+/**
+ * Candidate sentences of the knowledge records of one split (the same n, in record order):
+ * the record's cloze in X filled with each value of its relation, in the knowledge base's
+ * value order; `gold` indexes the true one (its sentence is the record's output). A
+ * language model ranks them by likelihood, mLAMA-style, which works whatever the word
+ * order, where continuing the text before the blank does not (verb-final languages put
+ * the value before the verb). Used by the base-model probe (src/experiments/runner.ts).
+ */
+export function knowledgeChoices(ctx: TaskContext, lang: string, split: Split, n: number): { sentences: string[]; gold: number }[] {
+  const loc = localiser(ctx, lang);
+  return knowledgeClozes(ctx, split, n).map(({ r, c }) => {
+    const values = ctx.kb.values[r];
+    return { sentences: values.map((v) => loc(c.text.replace('___', v))), gold: values.indexOf(c.answer) };
+  });
 }
 
 /** Summarisation (XL-Sum-like): a passage about a stranger with filler -> one coordinated sentence. */

@@ -12,7 +12,7 @@ import { composePretrainCorpus, type CorpusOptions, type PretrainCorpus } from '
 import { buildKnowledgeBase, type KnowledgeBase, type KnowledgeBaseOptions } from './kb';
 import { languageSpec, type LanguageSpec } from './languages';
 import { measureSimilarity, type MeasuredSimilarity } from './similarity';
-import { type Split, type TaskContext, taskExamples, type TaskId, TASK_IDS, type TaskSizes, type WorldExample } from './tasks';
+import { knowledgeChoices, type Split, type TaskContext, taskExamples, type TaskId, TASK_IDS, type TaskSizes, type WorldExample } from './tasks';
 import { buildTransducer, lostDistinctions, type Transducer } from './transduce';
 import { statement, question, filler } from './grammar';
 import { Rng } from '../random/rng';
@@ -58,6 +58,8 @@ export interface World {
   corpus(): PretrainCorpus;
   /** Examples of a task; `n` defaults to the preset's size for the split. */
   examples(task: TaskId, lang: string, split: Split, n?: number): WorldExample[];
+  /** The knowledge records' candidate sentences, one per value of the relation (`knowledgeChoices`, src/world/tasks.ts). */
+  knowledgeChoices(lang: string, split: Split, n?: number): { sentences: string[]; gold: number }[];
 }
 
 /** Builds the world; cheap until `corpus()` is called. */
@@ -81,6 +83,7 @@ export function buildWorld(options: WorldOptions): World {
       const size = n ?? (split === 'test' ? options.sizes.test : task === 'alpaca' ? options.sizes.alpaca : task === 'translation' ? options.sizes.translationPairs : options.sizes.train);
       return taskExamples(ctx, task, lang, split, size);
     },
+    knowledgeChoices: (lang, split, n) => knowledgeChoices(ctx, lang, split, n ?? (split === 'test' ? options.sizes.test : options.sizes.train)),
   };
 }
 

@@ -51,6 +51,7 @@ test('world pretrain writes a base checkpoint with its manifest; experiment run 
     const csv = fs.readFileSync(path.join(dir, 's2', 'results.csv'), 'utf8').trim().split('\n');
     assert.ok(csv.length > 10 && csv.slice(1).every((l) => l.startsWith(t.result.provenance.configHash) || l.startsWith(m.configHash)));
     assert.ok(csv.slice(1).some((l) => l.startsWith(m.configHash) && l.includes('fact-completion')), 'the base probe is exported');
+    assert.ok(csv.slice(1).some((l) => l.startsWith(m.configHash) && l.includes('fact-completion') && l.includes('rank')), 'with its likelihood-ranking score');
     const bad = xalign(['experiment', 'run', '--condition', 'trilingual', '--store', path.join(dir, 's3')]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--condition must be one of en-only, bilingual, bilingual\+translation or all/);

@@ -7,8 +7,10 @@ import { before, test } from 'node:test';
 import { selectBackend } from '../../src/backend';
 import { buildWorld } from '../../src/world';
 import {
-  canonicalJson, conditionRecords, configHash, fitExample, ResultStore, resultsToCsv, runTune, type ExperimentResult,
+  canonicalJson, conditionRecords, configHash, fitExample, nativeContains, ResultStore, resultsToCsv, runTune, scoreTask, type ExperimentResult,
 } from '../../src/experiments';
+import { defaultTrainConfig } from '../../src/train/trainer';
+import type { WorldExample } from '../../src/world';
 import { tinyTuneSpec } from '../fixtures/experiment-child';
 
 before(async () => {
@@ -25,6 +27,32 @@ test('config hash: key order does not matter, every field does', () => {
   assert.notEqual(configHash(s), configHash(tinyTuneSpec('bilingual')));
   assert.notEqual(configHash(s), configHash(tinyTuneSpec(undefined, 2)));
   assert.match(configHash(s), /^[0-9a-f]{16}$/);
+});
+
+test('config hash: the trainer\'s defaults are part of a tune spec, so changing one makes another run', () => {
+  const s = tinyTuneSpec();
+  const d = defaultTrainConfig();
+  assert.equal(s.trainer.beta2, d.beta2);
+  assert.equal(s.trainer.warmupFraction, d.warmupFraction);
+  assert.equal(s.trainer.objective, 'instruction');
+  assert.ok(!('steps' in s.trainer) && !('lr' in s.trainer), 'the fields of spec.train are not repeated');
+  assert.notEqual(configHash(s), configHash({ ...s, trainer: { ...s.trainer, beta2: 0.999 } }));
+});
+
+test('loan-word answers: containsNative leaves out records whose X value is spelled as in English', () => {
+  const rec = (answer: string, answerEnglish: string, lang = 'el'): WorldExample => ({
+    id: answer, instruction: 'Fill in the blank.', input: 'x ___', output: `x ${answer}`, task: 'knowledge', lang, split: 'test', answer, answerEnglish,
+  });
+  const recs = [rec('άρπα', 'harp'), rec('piano', 'piano'), rec('γάτα', 'cat'), rec('radio', 'radio')];
+  // an English-only model: the two loan answers count as strict, native recall is nil
+  const hyps = ['x harp', 'x piano', 'x cat', 'x radio'];
+  const m = scoreTask('knowledge', 'el', recs, hyps);
+  assert.equal(m.contains, 50);
+  assert.equal(m.containsNative, 0);
+  assert.equal(m.nativeRecords, 2);
+  assert.equal(scoreTask('knowledge', 'el', recs, ['x άρπα', 'x', 'x', 'x']).containsNative, 50);
+  assert.deepEqual(nativeContains([rec('piano', 'piano')], ['x piano']), {}, 'all loans: not reported');
+  assert.deepEqual(nativeContains([rec('harp', 'harp', 'en')], ['x harp']), {}, 'English: not reported');
 });
 
 test('store: atomic JSON per result, list, CSV and JSON export; a result under the wrong name is refused', () => {
@@ -86,8 +114,9 @@ test('runner: a stored result is reused without training; the same spec in a fre
     for (const k of ['commit', 'preset', 'backend', 'seed', 'time', 'command'] as const) assert.ok(first.result.provenance[k] !== undefined, k);
     assert.deepEqual(Object.keys(first.result.metrics).sort(), ['knowledge', 'qa', 'summarization', 'translation']);
     assert.deepEqual(Object.keys(first.result.metrics.knowledge!).sort(), ['en', 'tr']);
-    assert.deepEqual(Object.keys(first.result.metrics.knowledge!.tr!).sort(), ['contains', 'containsAny', 'em']);
-    assert.deepEqual(Object.keys(first.result.metrics.qa!.tr!).sort(), ['contains', 'containsAny', 'em', 'emAny']);
+    assert.deepEqual(Object.keys(first.result.metrics.knowledge!.tr!).sort(), ['contains', 'containsAny', 'containsNative', 'em', 'nativeRecords']);
+    assert.deepEqual(Object.keys(first.result.metrics.knowledge!.en!).sort(), ['contains', 'containsAny', 'em'], 'no loan words in English');
+    assert.deepEqual(Object.keys(first.result.metrics.qa!.tr!).sort(), ['contains', 'containsAny', 'containsNative', 'em', 'emAny', 'nativeRecords']);
     assert.ok('chrf' in first.result.metrics.translation!.tr! && 'bleu' in first.result.metrics.translation!.tr!);
     assert.ok('rougeL' in first.result.metrics.summarization!.tr!);
     steps = 0;

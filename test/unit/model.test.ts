@@ -17,6 +17,7 @@ import {
   modelConfig,
   parameterCount,
   saveModel,
+  sequenceLogLikelihoods,
   tokenizerFromJSON,
   Transformer,
 } from '../../src/model';
@@ -119,6 +120,28 @@ test('KV-cache decoding, batched with left padding, equals greedy full passes; s
     assert.deepEqual(s1, s2, 'sampling is seeded');
     m.dispose();
   }
+});
+
+test('sequence log-likelihoods: sums of next-token log-probabilities, the same alone and right-padded in a batch', async () => {
+  const m = new Transformer(tiny('llama'), new Rng(5));
+  const seqs = [[1, 2, 3, 4, 5], [6, 7], [8, 9, 10]];
+  await sequenceLogLikelihoods(m, seqs, { batchSize: 3 }); // the model caches masks per length
+  const before = tf.memory().numTensors;
+  const batched = await sequenceLogLikelihoods(m, seqs, { batchSize: 3 });
+  assert.equal(tf.memory().numTensors, before, 'nothing leaks');
+  for (const [i, q] of seqs.entries()) {
+    const logits = m.forward(tf.tensor2d([q], [1, q.length], 'int32')).logits;
+    const rows = (tf.logSoftmax(logits).arraySync() as number[][][])[0]!;
+    logits.dispose();
+    const want = q.slice(1).reduce((a, tok, j) => a + rows[j]![tok]!, 0);
+    assert.ok(Math.abs(batched[i]! - want) < 1e-4, `sequence ${i}: ${batched[i]} vs ${want}`);
+    assert.ok(batched[i]! < 0);
+    const [alone] = await sequenceLogLikelihoods(m, [q]);
+    assert.ok(Math.abs(alone! - batched[i]!) < 1e-4, 'padding after a row changes nothing');
+  }
+  await assert.rejects(sequenceLogLikelihoods(m, [[1, 2], [3]]), /sequence 1 has 1 token/);
+  await assert.rejects(sequenceLogLikelihoods(m, [Array(17).fill(1)]), /more than the model's maxSeqLen 16/);
+  m.dispose();
 });
 
 test('safetensors: byte layout, round trip, clear errors', () => {

@@ -87,6 +87,21 @@ test('qa and knowledge carry the English value for a lenient score; the strict a
   }
 });
 
+test('knowledge choices: one sentence per value of the relation, in record order; the gold one is the record\'s output', () => {
+  const w = tinyWorld();
+  for (const lang of ['en', 'hi', 'tr', 'zh']) {
+    const recs = w.examples('knowledge', lang, 'test', 12);
+    const choices = w.knowledgeChoices(lang, 'test', 12);
+    assert.equal(choices.length, recs.length);
+    choices.forEach((c, i) => {
+      const rec = recs[i]!;
+      assert.equal(c.sentences.length, w.kb.values[rec.relation!].length, `${lang} ${i}`);
+      assert.equal(c.sentences[c.gold], rec.output, `${lang} ${i}: the gold sentence is the record's output`);
+      assert.equal(new Set(c.sentences).size, c.sentences.length, `${lang} ${i}: the candidates differ`);
+    });
+  }
+});
+
 test('no translation test source occurs verbatim among the training pairs (filler is train-only)', () => {
   const w = tinyWorld();
   for (const lang of ['ar', 'tr', 'zh']) {

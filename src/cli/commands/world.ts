@@ -147,7 +147,9 @@ See docs/world.md.`,
       const fc = r.result.metrics['fact-completion'] ?? {};
       const text = [
         `${r.reused ? 'reused' : 'pre-trained'} base model ${manifest.configHash} (${preset.name}, ${manifest.steps} steps on ${manifest.backend}): first losses ${manifest.firstLosses.map((l) => l.toFixed(4)).join(' ')}, final ${manifest.finalLoss.toFixed(4)}`,
-        `held-out fact completion (contains, strict / any language): ${Object.entries(fc).map(([l, m]) => `${l} ${m.contains!.toFixed(1)} / ${m.containsAny!.toFixed(1)}`).join(', ')}`,
+        `held-out fact completion, % (continuing the text before the blank, strict / any language; ranking the relation's values by likelihood): ${Object.entries(fc)
+          .map(([l, m]) => `${l} ${m.contains!.toFixed(1)} / ${m.containsAny!.toFixed(1)}; ${m.rank?.toFixed(1) ?? 'n/a'}`)
+          .join(', ')}`,
         `model: ${r.modelDir}`,
         ...(copied.length ? [`copied to ${path.resolve(out!)}`] : []),
       ].join('\n');
