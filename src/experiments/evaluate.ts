@@ -94,13 +94,18 @@ export function scoreTask(task: string, lang: string, records: readonly WorldExa
  * Strict contains over the records whose answer in X differs from its English word.
  * Where a value is a loan word spelled as in English, an English answer also counts as
  * strict, so strict cannot tell recall in X from an answer in English there
- * (docs/world.md). `containsNative` leaves those records out; `nativeRecords` says how
- * many remain. In English, or where every answer is a loan word, neither is reported.
+ * (docs/world.md). `containsNative` leaves those records out ({@link nativeIndices});
+ * in English, or where every answer is a loan word, it is not reported.
  */
-export function nativeContains(records: readonly WorldExample[], hyps: readonly string[]): { containsNative?: number; nativeRecords?: number } {
-  const keep = records.map((_, i) => i).filter((i) => records[i]!.answerEnglish !== undefined && records[i]!.answer !== records[i]!.answerEnglish);
-  if (keep.length === 0 || records[0]!.lang === 'en') return {};
-  return { containsNative: corpusContains(keep.map((i) => hyps[i]!), [keep.map((i) => records[i]!.answer)]).score, nativeRecords: keep.length };
+export function nativeContains(records: readonly WorldExample[], hyps: readonly string[]): { containsNative?: number } {
+  const keep = nativeIndices(records);
+  if (keep.length === 0) return {};
+  return { containsNative: corpusContains(keep.map((i) => hyps[i]!), [keep.map((i) => records[i]!.answer)]).score };
+}
+
+/** Indices of the records whose answer is not spelled as its English word (none in English). */
+export function nativeIndices(records: readonly WorldExample[]): number[] {
+  return records.map((_, i) => i).filter((i) => records[i]!.lang !== 'en' && records[i]!.answerEnglish !== undefined && records[i]!.answer !== records[i]!.answerEnglish);
 }
 
 /** Most new tokens to decode for a task: short answers for qa/knowledge, about the reference length otherwise. */

@@ -41,7 +41,7 @@ import { readParallel } from '../data/parallel';
 import { corpusDir } from '../data/registry';
 import { languageSpec } from '../world/languages';
 import { type TaskId, type WorldExample, worldTranslationInstruction } from '../world/tasks';
-import { maxNewTokensFor, predict, recordPrompt, scoreTask, segmentStatsFor } from './evaluate';
+import { maxNewTokensFor, nativeIndices, predict, recordPrompt, scoreTask, segmentStatsFor } from './evaluate';
 import { configHash, type ExperimentResult, type MetricValues, ResultStore } from './store';
 
 export const CONDITIONS = ['en-only', 'bilingual', 'bilingual+translation'] as const;
@@ -442,10 +442,17 @@ export function fitExample(ex: Example, seqLen: number): Example & { truncated: 
 export type SegmentStats = Record<string, Record<string, Record<string, number[][]>>>;
 
 /** Evaluates a model on the spec's test tasks and languages: metrics[task][lang]. */
-export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: World, ev: TuneSpec['eval']): Promise<{ metrics: Record<string, Record<string, MetricValues>>; segments: SegmentStats; samples: Record<string, { prompt: string; output: string; gold: string }> }> {
+export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: World, ev: TuneSpec['eval']): Promise<{
+  metrics: Record<string, Record<string, MetricValues>>;
+  segments: SegmentStats;
+  samples: Record<string, { prompt: string; output: string; gold: string }>;
+  /** TASK/LANG: how many test records `containsNative` counts (the others have loan-word answers). */
+  nativeRecords: Record<string, number>;
+}> {
   const metrics: Record<string, Record<string, MetricValues>> = {};
   const segments: SegmentStats = {};
   const samples: Record<string, { prompt: string; output: string; gold: string }> = {};
+  const nativeRecords: Record<string, number> = {};
   for (const task of ev.tasks) {
     for (const lang of ev.langs) {
       if (task === 'translation' && lang === 'en') continue;
@@ -454,6 +461,7 @@ export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: W
       (metrics[task] ??= {})[lang] = scoreTask(task, lang, recs, hyps);
       (segments[task] ??= {})[lang] = segmentStatsFor(task, lang, recs, hyps);
       samples[`${task}/${lang}`] = { prompt: recordPrompt(recs[0]!), output: hyps[0]!, gold: recs[0]!.output };
+      if (metrics[task]![lang]!.containsNative !== undefined) nativeRecords[`${task}/${lang}`] = nativeIndices(recs).length;
     }
   }
   if (ev.realTranslation) {
@@ -464,7 +472,7 @@ export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: W
     (segments['translation-real'] ??= {})[lang] = segmentStatsFor('translation', lang, recs, hyps);
     samples[`translation-real/${lang}`] = { prompt: recordPrompt(recs[0]!), output: hyps[0]!, gold: recs[0]!.output };
   }
-  return { metrics, segments, samples };
+  return { metrics, segments, samples, nativeRecords };
 }
 
 /**
@@ -498,14 +506,14 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
       },
     });
     await saveModel(modelDir, model, tok);
-    const { metrics, segments, samples } = await evaluateTuned(model, tok, world, spec.eval);
+    const { metrics, segments, samples, nativeRecords } = await evaluateTuned(model, tok, world, spec.eval);
     const seconds = (performance.now() - t0) / 1000;
     const command = o.command ?? `npx xalign experiment run --preset ${o.preset} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}`;
     const result: ExperimentResult<TuneSpec> = {
       version: 1, kind: 'tune', label: `tune ${spec.lang} ${spec.condition} seed ${spec.seed}`, spec,
       provenance: provenance(hash, spec.seed, o, command), metrics,
       training: trainingSummary(tr, seconds, resumedFrom),
-      extra: { records: recs.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, segments },
+      extra: { records: recs.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, segments, nativeRecords },
     };
     o.store.put(result);
     return { result, reused: false, modelDir };

@@ -23,7 +23,7 @@ import { buildWorld } from '../../src/world';
 
 const SCORES: [string, string, string][] = [
   ['translation', 'chrf', 'X'], ['knowledge', 'contains', 'X'], ['knowledge', 'containsAny', 'X'], ['qa', 'contains', 'X'], ['qa', 'containsAny', 'X'],
-  ['summarization', 'rougeL', 'X'], ['knowledge', 'contains', 'en'], ['qa', 'contains', 'en'],
+  ['summarization', 'rougeL', 'X'], ['knowledge', 'contains', 'en'], ['qa', 'contains', 'en'], ['knowledge', 'containsNative', 'X'],
 ];
 
 async function main(): Promise<void> {
@@ -60,14 +60,16 @@ async function main(): Promise<void> {
     const tunes = new ResultStore(storeDir!).list().filter((r): r is ExperimentResult<TuneSpec> =>
       r.kind === 'tune' && configHash((r.spec as TuneSpec).base) === hash && (r.spec as TuneSpec).lang === lang && !(r.spec as TuneSpec).data.real
       && (r.spec as TuneSpec).data.translationPairs === ((r.spec as TuneSpec).condition === 'bilingual+translation' ? preset.settings.worldTranslationPairs : 0));
+    const versions = [...new Set(tunes.map((r) => r.spec.version))];
+    if (versions.length > 1) throw new Error(`${label}: ${storeDir} holds tuning results of spec versions ${versions.join(' and ')}; use one store per version`);
     const row: Record<string, unknown> = {
-      label, base: hash, finalLoss: +manifest.finalLoss.toFixed(3),
+      label, base: hash, specVersion: versions[0] ?? null, finalLoss: +manifest.finalLoss.toFixed(3),
       [`${lang} strict/any/rank`]: `${probe[lang]!.contains!.toFixed(1)} / ${probe[lang]!.containsAny!.toFixed(1)} / ${probe[lang]!.rank!.toFixed(1)}`,
       gamma: +gamma.gamma.toFixed(3),
     };
     for (const c of ['en-only', 'bilingual', 'bilingual+translation'] as const) {
       const runs = tunes.filter((r) => r.spec.condition === c);
-      row[`${c} seeds`] = runs.map((r) => r.spec.seed).sort().join(',');
+      row[`${c} seeds`] = runs.map((r) => r.spec.seed).sort((a, b) => a - b).join(',');
       for (const [task, metric, where] of SCORES) {
         const vals = runs.map((r) => r.metrics[task]?.[where === 'X' ? lang : 'en']?.[metric]).filter((v): v is number => v !== undefined);
         row[`${c} ${task} ${metric} ${where}`] = vals.length ? +(vals.reduce((a, b) => a + b, 0) / vals.length).toFixed(1) : null;

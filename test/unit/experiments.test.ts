@@ -7,7 +7,7 @@ import { before, test } from 'node:test';
 import { selectBackend } from '../../src/backend';
 import { buildWorld } from '../../src/world';
 import {
-  canonicalJson, conditionRecords, configHash, fitExample, nativeContains, ResultStore, resultsToCsv, runTune, scoreTask, type ExperimentResult,
+  canonicalJson, conditionRecords, configHash, fitExample, nativeContains, nativeIndices, ResultStore, resultsToCsv, runTune, scoreTask, type ExperimentResult,
 } from '../../src/experiments';
 import { defaultTrainConfig } from '../../src/train/trainer';
 import type { WorldExample } from '../../src/world';
@@ -49,7 +49,7 @@ test('loan-word answers: containsNative leaves out records whose X value is spel
   const m = scoreTask('knowledge', 'el', recs, hyps);
   assert.equal(m.contains, 50);
   assert.equal(m.containsNative, 0);
-  assert.equal(m.nativeRecords, 2);
+  assert.deepEqual(nativeIndices(recs), [0, 2]);
   assert.equal(scoreTask('knowledge', 'el', recs, ['x άρπα', 'x', 'x', 'x']).containsNative, 50);
   assert.deepEqual(nativeContains([rec('piano', 'piano')], ['x piano']), {}, 'all loans: not reported');
   assert.deepEqual(nativeContains([rec('harp', 'harp', 'en')], ['x harp']), {}, 'English: not reported');
@@ -114,9 +114,12 @@ test('runner: a stored result is reused without training; the same spec in a fre
     for (const k of ['commit', 'preset', 'backend', 'seed', 'time', 'command'] as const) assert.ok(first.result.provenance[k] !== undefined, k);
     assert.deepEqual(Object.keys(first.result.metrics).sort(), ['knowledge', 'qa', 'summarization', 'translation']);
     assert.deepEqual(Object.keys(first.result.metrics.knowledge!).sort(), ['en', 'tr']);
-    assert.deepEqual(Object.keys(first.result.metrics.knowledge!.tr!).sort(), ['contains', 'containsAny', 'containsNative', 'em', 'nativeRecords']);
+    assert.deepEqual(Object.keys(first.result.metrics.knowledge!.tr!).sort(), ['contains', 'containsAny', 'containsNative', 'em']);
     assert.deepEqual(Object.keys(first.result.metrics.knowledge!.en!).sort(), ['contains', 'containsAny', 'em'], 'no loan words in English');
-    assert.deepEqual(Object.keys(first.result.metrics.qa!.tr!).sort(), ['contains', 'containsAny', 'containsNative', 'em', 'emAny', 'nativeRecords']);
+    assert.deepEqual(Object.keys(first.result.metrics.qa!.tr!).sort(), ['contains', 'containsAny', 'containsNative', 'em', 'emAny']);
+    const counts = (first.result.extra as { nativeRecords: Record<string, number> }).nativeRecords;
+    assert.ok(counts['knowledge/tr']! >= 1 && counts['knowledge/tr']! <= spec.eval.n, 'the records containsNative counts are stored beside it');
+    assert.equal(counts['knowledge/en'], undefined);
     assert.ok('chrf' in first.result.metrics.translation!.tr! && 'bleu' in first.result.metrics.translation!.tr!);
     assert.ok('rougeL' in first.result.metrics.summarization!.tr!);
     steps = 0;
