@@ -347,7 +347,7 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
       o.store.put(result);
       return { result, reused: true, modelDir: o.baseDir };
     }
-    if (m) o.log?.(`base ${o.baseDir} was made from another config (hash ${m.configHash}, wanted ${hash}); pre-training anew`);
+    if (m) o.log?.(`base ${o.baseDir} was made from another config (hash ${m.configHash}, wanted ${hash}); using the store's base ${hash}, pre-trained first if the store lacks it`);
   }
   const modelDir = path.join(o.store.runDir(hash), 'model');
   const stored = o.store.get<BaseSpec>(hash);
