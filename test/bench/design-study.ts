@@ -1,7 +1,8 @@
 /**
  * Summarises pre-training levers of the design study (docs/world.md), side by side:
- * for each results store given, the base model it holds (its probe: strict, any-language
- * and rank held-out fact completion; gamma per language from its representations) and
+ * for each results store given, the base model it holds (its probe in every language:
+ * strict, any-language and rank held-out fact completion; gamma per language from its
+ * representations) and
  * the mean over seeds of its tuning runs per condition in one language.
  *
  *   npx tsx test/bench/design-study.ts --lang el [--preset classroom] \
@@ -54,8 +55,9 @@ async function main(): Promise<void> {
     if (manifest.configHash !== hash) throw new Error(`${label}: no base ${hash} in ${storeDir} and the committed one is ${manifest.configHash}`);
     const loaded = loadModel(dir);
     const world = buildWorld(spec.world);
-    const probe = await probeFacts(loaded.model, loaded.tokenizer!, world, ['en', lang], spec.probe.n);
-    const gamma = await modelSimilarity(loaded.model, loaded.tokenizer!, world, lang);
+    const probe = await probeFacts(loaded.model, loaded.tokenizer!, world, spec.probe.langs, spec.probe.n);
+    const gammas: Record<string, number> = {};
+    for (const l of world.languages) gammas[l] = +(await modelSimilarity(loaded.model, loaded.tokenizer!, world, l)).gamma.toFixed(3);
     loaded.model.dispose();
     const tunes = new ResultStore(storeDir!).list().filter((r): r is ExperimentResult<TuneSpec> =>
       r.kind === 'tune' && configHash((r.spec as TuneSpec).base) === hash && (r.spec as TuneSpec).lang === lang && !(r.spec as TuneSpec).data.real
@@ -64,8 +66,8 @@ async function main(): Promise<void> {
     if (versions.length > 1) throw new Error(`${label}: ${storeDir} holds tuning results of spec versions ${versions.join(' and ')}; use one store per version`);
     const row: Record<string, unknown> = {
       label, base: hash, specVersion: versions[0] ?? null, finalLoss: +manifest.finalLoss.toFixed(3),
-      [`${lang} strict/any/rank`]: `${probe[lang]!.contains!.toFixed(1)} / ${probe[lang]!.containsAny!.toFixed(1)} / ${probe[lang]!.rank!.toFixed(1)}`,
-      gamma: +gamma.gamma.toFixed(3),
+      ...Object.fromEntries(Object.entries(probe).map(([l, m]) => [`probe ${l} strict/any/rank`, `${m.contains!.toFixed(1)} / ${m.containsAny!.toFixed(1)} / ${m.rank!.toFixed(1)}`])),
+      ...Object.fromEntries(Object.entries(gammas).map(([l, g]) => [`gamma ${l}`, g])),
     };
     for (const c of ['en-only', 'bilingual', 'bilingual+translation'] as const) {
       const runs = tunes.filter((r) => r.spec.condition === c);
