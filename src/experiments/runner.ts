@@ -302,6 +302,17 @@ export async function probeFacts(model: Transformer, tok: Tokenizer, world: Worl
   return out;
 }
 
+/** {@link probeFacts} of the base checkpoint in `dir` (model and tokenizer), as its spec asks. */
+async function probeCheckpoint(dir: string, spec: BaseSpec): Promise<Record<string, MetricValues>> {
+  const loaded = loadModel(dir);
+  try {
+    if (!loaded.tokenizer) throw new Error(`${dir}: base model has no tokenizer.json`);
+    return await probeFacts(loaded.model, loaded.tokenizer, buildWorld(spec.world), spec.probe.langs, spec.probe.n);
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
 /** Whether a stored base result has every probe metric of this version (`rank` came later). */
 function probeIsCurrent(r: ExperimentResult<BaseSpec>): boolean {
   const fc = r.metrics['fact-completion'];
@@ -331,14 +342,7 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
       const stored = o.store.get<BaseSpec>(hash);
       if (stored && probeIsCurrent(stored)) return { result: stored, reused: true, modelDir: o.baseDir };
       // A committed checkpoint: probe what it knows (seconds), and store that as its result.
-      const loaded = loadModel(o.baseDir);
-      if (!loaded.tokenizer) throw new Error(`${o.baseDir}: base model has no tokenizer.json`);
-      let metrics: ExperimentResult['metrics'];
-      try {
-        metrics = { 'fact-completion': await probeFacts(loaded.model, loaded.tokenizer, buildWorld(spec.world), spec.probe.langs, spec.probe.n) };
-      } finally {
-        loaded.model.dispose();
-      }
+      const metrics = { 'fact-completion': await probeCheckpoint(o.baseDir, spec) };
       const result: ExperimentResult<BaseSpec> = {
         version: 1, kind: 'pretrain', label: `base model (${o.baseDir})`, spec, metrics,
         provenance: { commit: m.commit, preset: m.preset, configHash: hash, backend: m.backend, seed: m.seed, time: m.time, command: m.command },
@@ -354,15 +358,9 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
   if (stored && fs.existsSync(path.join(modelDir, MANIFEST_FILE))) {
     if (probeIsCurrent(stored)) return { result: stored, reused: true, modelDir };
     // stored by a version without the likelihood-ranking probe: probe again, keep the rest
-    const loaded = loadModel(modelDir);
-    try {
-      const metrics = { ...stored.metrics, 'fact-completion': await probeFacts(loaded.model, loaded.tokenizer!, buildWorld(spec.world), spec.probe.langs, spec.probe.n) };
-      const result = { ...stored, metrics };
-      o.store.put(result);
-      return { result, reused: true, modelDir };
-    } finally {
-      loaded.model.dispose();
-    }
+    const result = { ...stored, metrics: { ...stored.metrics, 'fact-completion': await probeCheckpoint(modelDir, spec) } };
+    o.store.put(result);
+    return { result, reused: true, modelDir };
   }
   const t0 = performance.now();
   const { world, tok, examples, model } = prepareBase(spec);

@@ -107,8 +107,9 @@ function labelled(loc: (e: string) => string, parts: [string, string][]): string
 /**
  * Strangers of one split, from a split-specific stream: train and test strangers are
  * different people, but they can draw the same name (on classroom, 46 of the 400 QA
- * test strangers share a name with one of the 2,000 training strangers). Their facts are drawn independently, so a shared name never
- * gives an answer away; it can only mislead a model that memorised the training stranger.
+ * test strangers share a name with one of the 2,000 training strangers). Their facts
+ * are drawn independently, so a shared name never gives an answer away; it can only
+ * mislead a model that memorised the training stranger.
  */
 function strangers(ctx: TaskContext, task: string, split: Split, n: number): Subject[] {
   return drawStrangers(ctx.kb, new Rng(ctx.seed).fork(`world:strangers:${task}:${split}`), n);

@@ -73,17 +73,16 @@ export function buildWorld(options: WorldOptions): World {
   }
   const ctx: TaskContext = { kb, seed: options.seed, transducers };
   let corpus: PretrainCorpus | undefined;
+  const defaultSize = (task: TaskId, split: Split) =>
+    split === 'test' ? options.sizes.test : task === 'alpaca' ? options.sizes.alpaca : task === 'translation' ? options.sizes.translationPairs : options.sizes.train;
   return {
     options,
     kb,
     languages: [...transducers.keys()],
     transducers,
     corpus: () => (corpus ??= composePretrainCorpus(kb, [...transducers.values()], options.corpus, options.seed)),
-    examples: (task, lang, split, n) => {
-      const size = n ?? (split === 'test' ? options.sizes.test : task === 'alpaca' ? options.sizes.alpaca : task === 'translation' ? options.sizes.translationPairs : options.sizes.train);
-      return taskExamples(ctx, task, lang, split, size);
-    },
-    knowledgeChoices: (lang, split, n) => knowledgeChoices(ctx, lang, split, n ?? (split === 'test' ? options.sizes.test : options.sizes.train)),
+    examples: (task, lang, split, n) => taskExamples(ctx, task, lang, split, n ?? defaultSize(task, split)),
+    knowledgeChoices: (lang, split, n) => knowledgeChoices(ctx, lang, split, n ?? defaultSize('knowledge', split)),
   };
 }
 

@@ -7,7 +7,7 @@ import { before, test } from 'node:test';
 import { selectBackend } from '../../src/backend';
 import { buildWorld } from '../../src/world';
 import {
-  canonicalJson, conditionRecords, configHash, fitExample, nativeContains, nativeIndices, ResultStore, resultsToCsv, runTune, scoreTask, type ExperimentResult,
+  canonicalJson, conditionRecords, configHash, fitExample, nativeContains, nativeIndices, ResultStore, resultsToCsv, runPretrain, runTune, scoreTask, type ExperimentResult,
 } from '../../src/experiments';
 import { defaultTrainConfig } from '../../src/train/trainer';
 import type { WorldExample } from '../../src/world';
@@ -37,6 +37,29 @@ test('config hash: the trainer\'s defaults are part of a tune spec, so changing 
   assert.equal(s.trainer.objective, 'instruction');
   assert.ok(!('steps' in s.trainer) && !('lr' in s.trainer), 'the fields of spec.train are not repeated');
   assert.notEqual(configHash(s), configHash({ ...s, trainer: { ...s.trainer, beta2: 0.999 } }));
+});
+
+test('a stored base result from before the ranking probe is probed again, not retrained', async () => {
+  const dir = tmp('xalign-reprobe-');
+  try {
+    const store = new ResultStore(dir);
+    const base = tinyTuneSpec().base;
+    const first = await runPretrain(base, opts(store));
+    assert.equal(first.reused, false);
+    const fc = first.result.metrics['fact-completion']!;
+    assert.ok(Object.values(fc).every((m) => m.rank! >= 0 && m.rank! <= 100));
+    const old = structuredClone(first.result);
+    for (const m of Object.values(old.metrics['fact-completion']!)) delete m.rank;
+    store.put(old);
+    let steps = 0;
+    const again = await runPretrain(base, { ...opts(store), onEvent: (e) => void (e.type === 'step' && steps++) });
+    assert.equal(again.reused, true);
+    assert.equal(steps, 0, 'no training');
+    assert.deepEqual(again.result.metrics['fact-completion'], fc, 'the same probe, rank included');
+    assert.deepEqual(store.get(configHash(base))!.metrics['fact-completion'], fc, 'and stored');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('loan-word answers: containsNative leaves out records whose X value is spelled as in English', () => {
