@@ -64,8 +64,29 @@ export interface BenchResult {
   torchSkipped?: string;
   /** tfjs tokens/s divided by PyTorch's. */
   ratio?: number;
+  /** PyTorch's BLAS as measured: a 512^3 matmul's GFLOP/s and torch's own BLAS lines; `fair` false when it is a reference BLAS. */
+  torchBlas?: { gemmGflops: number; info: string; fair: boolean; why: string };
   /** With `compare`: the same run with fast paths switched off. */
   variants?: { ablated: string[]; tokensPerSec: number; msPerStep: number }[];
+}
+
+/**
+ * Whether PyTorch's CPU matmul is fast enough for its tokens/s to be the anchor of a
+ * ratio. Debian's python3-torch uses whatever libblas.so.3 the system points to; with
+ * only the reference BLAS its GEMM runs at a few GFLOP/s on one core (OpenBLAS: tens),
+ * and tfjs would look faster than PyTorch. Below `minGflops` on the CPU the ratio is
+ * reported as unfair, with how to install OpenBLAS. GPU devices are always fair.
+ */
+export function judgeTorchBlas(gemmGflops: number, info: string, device: string, minGflops = 15): { gemmGflops: number; info: string; fair: boolean; why: string } {
+  if (device !== 'cpu') return { gemmGflops, info, fair: true, why: `device ${device}` };
+  if (!Number.isFinite(gemmGflops)) return { gemmGflops, info, fair: false, why: 'torch_train.py did not report its matmul speed, so its BLAS is unknown' };
+  if (gemmGflops < minGflops) {
+    return {
+      gemmGflops, info, fair: false,
+      why: `PyTorch's matmul runs at ${gemmGflops.toFixed(1)} GFLOP/s, below ${minGflops}: a reference BLAS, not an optimised one. Install OpenBLAS (Debian: apt-get install libopenblas0-pthread) and run the bench again`,
+    };
+  }
+  return { gemmGflops, info, fair: true, why: `matmul at ${gemmGflops.toFixed(1)} GFLOP/s` };
 }
 
 /** The reference model of the issue and FACTS.md. */
@@ -163,7 +184,7 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
       const r = spawnSync(found.python, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
       if (r.status !== 0) result.torchSkipped = `torch_train.py failed: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`;
       else {
-        const t = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; first_loss: number; last_loss: number; detail: string };
+        const t = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; first_loss: number; last_loss: number; detail: string; gemm_gflops?: number; blas?: string };
         const torchFigure: EngineFigure = {
           engine: 'pytorch',
           tokensPerSec: tokens / t.seconds,
@@ -175,6 +196,7 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
         };
         result.torch = torchFigure;
         result.ratio = tfjs.tokensPerSec / torchFigure.tokensPerSec;
+        result.torchBlas = judgeTorchBlas(t.gemm_gflops ?? NaN, t.blas ?? '', options.torchDevice ?? 'cpu');
       }
     }
   }
@@ -198,7 +220,13 @@ export function formatBench(r: BenchResult): string {
     out.push(`  ${label.padEnd(52)} ${v.tokensPerSec.toFixed(0).padStart(8)} tokens/s  ${v.msPerStep.toFixed(1).padStart(8)} ms/step${gain}`);
   }
   if (r.torchSkipped) out.push(`pytorch        skipped: ${r.torchSkipped}`);
-  if (r.torch) out.push(line(r.torch), `ratio tfjs/pytorch: ${r.ratio!.toFixed(3)}`);
+  if (r.torch) {
+    out.push(line(r.torch));
+    const b = r.torchBlas;
+    if (b) out.push(`pytorch BLAS: ${b.gemmGflops.toFixed(1)} GFLOP/s on a 512^3 matmul${b.info ? ` (${b.info})` : ''}`);
+    if (b && !b.fair) out.push(`ratio tfjs/pytorch: not a fair comparison (${r.ratio!.toFixed(3)} measured): ${b.why}`);
+    else out.push(`ratio tfjs/pytorch: ${r.ratio!.toFixed(3)}`);
+  }
   return out.join('\n');
 }
 

@@ -110,9 +110,10 @@ export function nativeIndices(records: readonly WorldExample[]): number[] {
 
 /** Most new tokens to decode for a task: short answers for qa/knowledge, about the reference length otherwise. */
 export function maxNewTokensFor(task: string, tok: Tokenizer, records: readonly WorldExample[]): number {
-  if (task === 'qa') return 12;
   const longest = Math.max(1, ...records.map((r) => tok.encode(r.output).length));
-  return Math.ceil(longest * 1.5) + 4;
+  const room = Math.ceil(longest * 1.5) + 4;
+  // a QA answer may be a value alone: leave room for a model that answers with a sentence
+  return task === 'qa' ? Math.max(12, room) : room;
 }
 
 /** The metrics whose per-segment statistics a result keeps, for paired tests across conditions. */

@@ -9,3 +9,4 @@ export * from './gamma';
 export * from './scaling';
 export * from './verdict';
 export * from './report';
+export * from './competence';

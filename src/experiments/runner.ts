@@ -33,14 +33,15 @@ import { BpeTokenizer, encodeInstruction, type Tokenizer } from '../model/tokeni
 import { Transformer } from '../model/transformer';
 import { gitCommit, PROJECT_ROOT, type Provenance } from '../provenance';
 import { Rng } from '../random/rng';
-import type { Example } from '../train/data';
+import type { Batching, Example } from '../train/data';
 import { train, trainConfig, type TrainConfig, type TrainEvent, type TrainResult } from '../train/trainer';
 import { buildWorld, type World, type WorldOptions, worldOptionsFromSettings } from '../world/world';
 import { readCorpusManifest } from '../data/corpus/build';
 import { readParallel } from '../data/parallel';
 import { corpusDir } from '../data/registry';
 import { languageSpec } from '../world/languages';
-import { type TaskId, type WorldExample, worldTranslationInstruction } from '../world/tasks';
+import { DEFAULT_TASK_FORMAT, type TaskFormat, type TaskId, type WorldExample, worldTranslationInstruction } from '../world/tasks';
+import { competenceOf } from './competence';
 import { maxNewTokensFor, nativeIndices, predict, recordPrompt, scoreTask, segmentStatsFor } from './evaluate';
 import { configHash, type ExperimentResult, type MetricValues, ResultStore } from './store';
 
@@ -78,11 +79,13 @@ export interface BaseSpec {
  * metrics), so the store does not hand back results the current code would not give.
  * 2: tuneBatchSize / tuneEvalExamples settings; nested translation pools.
  * 3: the trainer's whole configuration in the spec (`trainer`); `containsNative`.
+ * 4: packed tuning batches, replay, task format (`format`); "an" before a vowel in
+ *    filled clozes; longer QA answers decoded; the competence summary.
  *
  * The backend is not part of the hash: it changes rounding, not the experiment, and each
  * result's provenance names it (docs/world.md, "What a config hash covers").
  */
-export const TUNE_SPEC_VERSION = 3;
+export const TUNE_SPEC_VERSION = 4;
 
 export interface TuneSpec {
   kind: 'tune';
@@ -103,9 +106,13 @@ export interface TuneSpec {
    * Instruction pool per language: these tasks' train splits, `perTask` records each;
    * translation pairs for the third condition, from the world (transduced English) or,
    * with `real`, from the real corpus of `xalign data build` (its train split; the
-   * corpus fingerprint makes a rebuilt corpus a different run).
+   * corpus fingerprint makes a rebuilt corpus a different run). `replayShare` of the
+   * training examples are pre-training documents of the world's corpus, scored on every
+   * token (replay against forgetting; 0 = none).
    */
-  data: { tasks: TaskId[]; perTask: number; translationPairs: number; real?: { fingerprint: string } };
+  data: { tasks: TaskId[]; perTask: number; translationPairs: number; real?: { fingerprint: string }; replayShare: number };
+  /** How the tasks are posed, in training and test sets alike (src/world/tasks.ts). */
+  format: TaskFormat;
   /** Test tasks and languages, `n` records each; `realTranslation`: also chrF/BLEU on the real corpus's test split (n pairs). */
   eval: { tasks: TaskId[]; langs: string[]; n: number; realTranslation?: boolean };
 }
@@ -168,11 +175,13 @@ export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: 
     condition: o.condition,
     seed,
     train,
-    trainer: otherTrainerSettings(tuneConfig(train, 'instruction')),
+    trainer: otherTrainerSettings(tuneConfig(train, 'instruction', s.tuneBatching as Batching)),
     data: {
       tasks: ['alpaca', 'qa', 'knowledge', 'summarization'], perTask: s.worldTaskTrain, translationPairs: o.condition === 'bilingual+translation' ? pairs : 0,
+      replayShare: s.tuneReplayShare,
       ...(o.real ? { real: { fingerprint: realCorpusFingerprint() } } : {}),
     },
+    format: { qaPeople: s.worldQaPeople as 1 | 2, qaAnswer: s.worldQaAnswer as TaskFormat['qaAnswer'] },
     eval: { tasks: ['translation', 'qa', 'knowledge', 'summarization'], langs: [o.lang, 'en'], n: s.tuneEvalExamples, ...(o.real ? { realTranslation: true } : {}) },
   };
 }
@@ -231,10 +240,10 @@ function provenance(hash: string, seed: number, o: RunOptions, command: string):
   return { commit: gitCommit(), preset: o.preset, configHash: hash, backend: o.backend, seed, time: new Date().toISOString(), command };
 }
 
-function tuneConfig(t: SpecTrain, objective: 'lm' | 'instruction') {
+function tuneConfig(t: SpecTrain, objective: 'lm' | 'instruction', batching: Batching = objective === 'lm' ? 'pack' : 'pad') {
   return trainConfig({
     objective,
-    batching: objective === 'lm' ? 'pack' : 'pad',
+    batching,
     steps: t.steps,
     batchSize: t.batchSize,
     seqLen: t.seqLen,
@@ -408,12 +417,31 @@ export async function pretrainFirstLosses(spec: BaseSpec, steps: number, onEvent
 }
 
 function trainingSummary(tr: TrainResult, seconds: number, resumedFrom?: number): ExperimentResult['training'] {
-  return { steps: tr.steps, losses: tr.losses, seconds, tokensPerSec: tr.tokensPerSec, ...(resumedFrom !== undefined ? { resumedFrom } : {}) };
+  return {
+    steps: tr.steps, losses: tr.losses, seconds, tokensPerSec: tr.tokensPerSec,
+    realTokensPerSec: tr.realTokensPerSec, nonPaddingShare: tr.nonPaddingShare, examplesSeen: tr.examplesSeen,
+    ...(resumedFrom !== undefined ? { resumedFrom } : {}),
+  };
+}
+
+/**
+ * Pre-training documents replayed during tuning: `share` of the final example count,
+ * drawn (seeded by the run's seed) from the world's corpus, as language-model examples.
+ */
+export function replayExamples(world: World, tok: Tokenizer, instructionExamples: number, share: number, seed: number, seqLen: number): Example[] {
+  if (share <= 0) return [];
+  const docs = world.corpus().docs;
+  const n = Math.round((share / (1 - share)) * instructionExamples);
+  const rng = new Rng(seed).fork('replay');
+  return Array.from({ length: n }, () => {
+    const ids = [tok.special.eos, ...tok.encode(docs[rng.int(docs.length)]!.text), tok.special.eos].slice(0, seqLen + 1);
+    return { prompt: [], response: ids };
+  });
 }
 
 /** The instruction-tuning records of a condition (equal steps come from the spec, not the pool size). */
 export function conditionRecords(world: World, spec: TuneSpec): WorldExample[] {
-  const pool = (lang: string) => spec.data.tasks.flatMap((t) => world.examples(t, lang, 'train', spec.data.perTask));
+  const pool = (lang: string) => spec.data.tasks.flatMap((t) => world.examples(t, lang, 'train', spec.data.perTask, spec.format));
   const recs = pool('en');
   if (spec.condition !== 'en-only') recs.push(...pool(spec.lang));
   if (spec.condition === 'bilingual+translation') {
@@ -440,7 +468,7 @@ export function fitExample(ex: Example, seqLen: number): Example & { truncated: 
 export type SegmentStats = Record<string, Record<string, Record<string, number[][]>>>;
 
 /** Evaluates a model on the spec's test tasks and languages: metrics[task][lang]. */
-export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: World, ev: TuneSpec['eval']): Promise<{
+export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: World, ev: TuneSpec['eval'], format: Readonly<TaskFormat> = DEFAULT_TASK_FORMAT): Promise<{
   metrics: Record<string, Record<string, MetricValues>>;
   segments: SegmentStats;
   samples: Record<string, { prompt: string; output: string; gold: string }>;
@@ -454,7 +482,7 @@ export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: W
   for (const task of ev.tasks) {
     for (const lang of ev.langs) {
       if (task === 'translation' && lang === 'en') continue;
-      const recs = world.examples(task, lang, 'test', ev.n);
+      const recs = world.examples(task, lang, 'test', ev.n, format);
       const hyps = await predict(model, tok, recs, { maxNewTokens: maxNewTokensFor(task, tok, recs) });
       (metrics[task] ??= {})[lang] = scoreTask(task, lang, recs, hyps);
       (segments[task] ??= {})[lang] = segmentStatsFor(task, lang, recs, hyps);
@@ -471,6 +499,19 @@ export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: W
     samples[`translation-real/${lang}`] = { prompt: recordPrompt(recs[0]!), output: hyps[0]!, gold: recs[0]!.output };
   }
   return { metrics, segments, samples, nativeRecords };
+}
+
+/**
+ * The token examples a tuning run trains on: the condition's records as instruction
+ * examples fitted to the row (`truncated` of them cut), then the replayed pre-training
+ * documents.
+ */
+export function tuningExamples(world: World, tok: Tokenizer, spec: TuneSpec): { recs: WorldExample[]; examples: Example[]; truncated: number; replay: Example[] } {
+  const recs = conditionRecords(world, spec);
+  const examples = recs.map((r) => fitExample(encodeInstruction(tok, recordPrompt(r), r.output), spec.train.seqLen));
+  const truncated = examples.filter((e) => e.truncated).length;
+  const replay = replayExamples(world, tok, examples.length, spec.data.replayShare, spec.seed, spec.train.seqLen);
+  return { recs, examples, truncated, replay };
 }
 
 /**
@@ -491,12 +532,10 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
   const tok = loaded.tokenizer;
   const model = loaded.model;
   try {
-    const recs = conditionRecords(world, spec);
-    const examples = recs.map((r) => fitExample(encodeInstruction(tok, recordPrompt(r), r.output), spec.train.seqLen));
-    const truncated = examples.filter((e) => e.truncated).length;
+    const { recs, examples, truncated, replay } = tuningExamples(world, tok, spec);
     let resumedFrom: number | undefined;
     const tr = await train({
-      model, tokenizer: tok, train: examples, config: trainConfig({ ...spec.trainer, ...spec.train }, `tune spec ${configHash(spec)}: trainer`),
+      model, tokenizer: tok, train: [...examples, ...replay], config: trainConfig({ ...spec.trainer, ...spec.train }, `tune spec ${configHash(spec)}: trainer`),
       checkpointDir: path.join(o.store.runDir(hash), 'checkpoints'),
       onEvent: (e) => {
         if (e.type === 'resume') resumedFrom = e.step;
@@ -504,14 +543,15 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
       },
     });
     await saveModel(modelDir, model, tok);
-    const { metrics, segments, samples, nativeRecords } = await evaluateTuned(model, tok, world, spec.eval);
+    const { metrics, segments, samples, nativeRecords } = await evaluateTuned(model, tok, world, spec.eval, spec.format);
+    const competence = spec.eval.langs.includes('en') ? competenceOf(metrics, base.result.metrics['fact-completion']) : undefined;
     const seconds = (performance.now() - t0) / 1000;
     const command = o.command ?? `npx xalign experiment run --preset ${o.preset} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}`;
     const result: ExperimentResult<TuneSpec> = {
       version: 1, kind: 'tune', label: `tune ${spec.lang} ${spec.condition} seed ${spec.seed}`, spec,
       provenance: provenance(hash, spec.seed, o, command), metrics,
       training: trainingSummary(tr, seconds, resumedFrom),
-      extra: { records: recs.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, segments, nativeRecords },
+      extra: { ...(competence ? { competence } : {}), records: recs.length, replayed: replay.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, segments, nativeRecords },
     };
     o.store.put(result);
     return { result, reused: false, modelDir };

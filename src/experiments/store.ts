@@ -46,7 +46,14 @@ export interface ExperimentResult<Spec = unknown> {
   provenance: Provenance;
   metrics: Record<string, Record<string, MetricValues>>;
   /** Training summary: steps, first and final losses, seconds. */
-  training: { steps: number; losses: number[]; seconds: number; tokensPerSec: number; resumedFrom?: number };
+  training: {
+    steps: number; losses: number[]; seconds: number;
+    /** Positions per second, padding included. */
+    tokensPerSec: number;
+    /** Real tokens per second, the share of positions that held one, and the examples trained on (runs since the packed batching). */
+    realTokensPerSec?: number; nonPaddingShare?: number; examplesSeen?: number;
+    resumedFrom?: number;
+  };
   /** Extra fields a run wants to keep (e.g. sample outputs). */
   extra?: Record<string, unknown>;
 }

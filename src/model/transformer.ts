@@ -220,12 +220,16 @@ export class Transformer {
 
   /**
    * Logits [n, V] for flat training input: `ids` [batch, t] int32, causal, positions
-   * from 0. The caller disposes (call inside tf.tidy). Used by the training loss.
+   * from 0. With `segments` ([batch * t] example ids of packed rows, 0 = padding) a
+   * position attends only to earlier positions of its own example. The caller disposes
+   * (call inside tf.tidy). Used by the training loss.
    */
-  logits2d(ids: tf.Tensor2D): tf.Tensor2D {
+  logits2d(ids: tf.Tensor2D, segments?: Int32Array): tf.Tensor2D {
     const [b, t] = ids.shape;
     if (t > this.config.maxSeqLen) throw new Error(`sequence of ${t} tokens exceeds maxSeqLen ${this.config.maxSeqLen}`);
-    return this.pass(tf.reshape(ids, [b * t]) as tf.Tensor1D, this.trainingInputs(b, t)).logits;
+    const inp = this.trainingInputs(b, t);
+    if (segments) inp.bias = segmentBias(segments, b, t);
+    return this.pass(tf.reshape(ids, [b * t]) as tf.Tensor1D, inp).logits;
   }
 
   /**
@@ -315,6 +319,28 @@ export class Transformer {
     this.params.clear();
     this.constCache.clear();
   }
+}
+
+/**
+ * [batch, 1, t, t] additive bias for packed rows: 0 where key j <= query i and both carry
+ * the same segment id, -1e9 elsewhere (a padding position, id 0, sees only itself so its
+ * softmax stays finite; its loss weight is 0).
+ */
+export function segmentBias(segments: Int32Array, batch: number, t: number): tf.Tensor4D {
+  if (segments.length !== batch * t) throw new Error(`segments has ${segments.length} entries, expected batch * t = ${batch * t}`);
+  const bias = new Float32Array(batch * t * t).fill(-1e9);
+  for (let r = 0; r < batch; r++) {
+    for (let i = 0; i < t; i++) {
+      const si = segments[r * t + i]!;
+      const rowOff = (r * t + i) * t;
+      if (si === 0) {
+        bias[rowOff + i] = 0;
+        continue;
+      }
+      for (let j = i; j >= 0 && segments[r * t + j] === si; j--) bias[rowOff + j] = 0;
+    }
+  }
+  return tf.tensor4d(bias, [batch, 1, t, t]);
 }
 
 /** [t, t] additive causal bias: 0 on and below the diagonal, -1e9 above. */

@@ -23,7 +23,7 @@ export function batchLossSum(model: Transformer, b: Batch): tf.Scalar {
   const ids = tf.tensor2d(b.ids, [b.batch, b.t], 'int32');
   const targets = tf.tensor1d(b.targets, 'int32');
   const weights = tf.tensor1d(b.weights, 'float32');
-  return weightedNllSum(model.logits2d(ids), targets, weights);
+  return weightedNllSum(model.logits2d(ids, b.segments), targets, weights);
 }
 
 /** Mean loss per weighted token over `batches`, without gradients. */

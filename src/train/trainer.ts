@@ -21,7 +21,7 @@ import { decodeSafetensors, encodeSafetensors } from '../model/safetensors';
 import type { Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
 import { Rng } from '../random/rng';
-import { type Batching, BatchStream, type DataPosition, type Example, makeBatches, type Objective } from './data';
+import { type Batching, BATCHINGS, BatchStream, type DataPosition, type Example, makeBatches, type Objective } from './data';
 import { batchLossSum, evaluateLoss } from './loss';
 import { AdamW, clipByGlobalNorm, cosineLr } from './optim';
 
@@ -90,7 +90,7 @@ export function trainConfig(overrides: Record<string, unknown> = {}, source = 't
   }
   const cfg = { ...base, ...overrides } as TrainConfig;
   if (cfg.objective !== 'instruction' && cfg.objective !== 'lm') throw new Error(`${source}: field "objective" must be "instruction" or "lm"`);
-  if (cfg.batching !== 'pack' && cfg.batching !== 'pad') throw new Error(`${source}: field "batching" must be "pack" or "pad"`);
+  if (!BATCHINGS.includes(cfg.batching)) throw new Error(`${source}: field "batching" must be one of ${BATCHINGS.map((b) => `"${b}"`).join(', ')}, got ${JSON.stringify(cfg.batching)}`);
   for (const k of ['steps', 'batchSize', 'accumulate', 'seqLen'] as const) {
     if (!Number.isInteger(cfg[k]) || cfg[k] < 1) throw new Error(`${source}: field "${k}" must be a positive integer, got ${cfg[k]}`);
   }
@@ -124,7 +124,14 @@ export interface TrainResult {
   losses: number[];
   evals: { step: number; loss: number }[];
   stoppedEarly: boolean;
+  /** Positions (rows x width, padding included) per second, this session's steps. */
   tokensPerSec: number;
+  /** Real (non-padding) input tokens per second, this session's steps. */
+  realTokensPerSec: number;
+  /** Share of the positions computed that held a real token, this session's steps (1 = no padding). */
+  nonPaddingShare: number;
+  /** Examples started in this session's steps (a packed row holds several). */
+  examplesSeen: number;
 }
 
 export interface TrainRun {
@@ -227,6 +234,8 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     const start = performance.now();
     const startStep = state.step;
     let tokensSeen = 0;
+    let realSeen = 0;
+    let examplesSeen = 0;
     let stoppedEarly = false;
     const lastStep = Math.min(cfg.steps, run.stopAfter ?? Infinity);
     while (state.step < lastStep && !stoppedEarly) {
@@ -248,6 +257,8 @@ export async function train(run: TrainRun): Promise<TrainResult> {
           }
         }
         tokensSeen += b.batch * b.t;
+        realSeen += b.realTokens;
+        examplesSeen += b.examples;
       }
       const normT = clipByGlobalNorm(grads!, cfg.clipNorm);
       const gradNorm = (await normT.data())[0]!;
@@ -278,7 +289,13 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       }
     }
     const elapsed = (performance.now() - start) / 1000;
-    return { steps: state.step, losses: state.losses, evals: state.evals, stoppedEarly, tokensPerSec: elapsed > 0 ? tokensSeen / elapsed : 0 };
+    return {
+      steps: state.step, losses: state.losses, evals: state.evals, stoppedEarly,
+      tokensPerSec: elapsed > 0 ? tokensSeen / elapsed : 0,
+      realTokensPerSec: elapsed > 0 ? realSeen / elapsed : 0,
+      nonPaddingShare: tokensSeen > 0 ? realSeen / tokensSeen : 0,
+      examplesSeen,
+    };
   } finally {
     opt.dispose();
   }

@@ -313,6 +313,16 @@ export function cloze(s: Subject, relation: RelationId, rng?: Rng, variant?: num
   return { text: fill(t, s.name, '___'), answer: value };
 }
 
+/**
+ * A cloze sentence with its blank filled by `value`, the article before the blank agreeing
+ * with it ("Zave keeps a ___ ." filled with "owl" gives "Zave keeps an owl ."): the form
+ * the pre-training corpus uses.
+ */
+export function fillBlank(text: string, value: string): string {
+  const article = /^[aeiou]/i.test(value) ? 'an' : 'a';
+  return text.replace(/\b(a|an) ___/, `${article} ___`).replace('___', value);
+}
+
 /** A filler sentence (no fact of the knowledge base). */
 export function filler(rng: Rng): string {
   return render(rng.choice(FILLER_SENTENCES).replace('{K}', String(2 + rng.int(98))));

@@ -24,7 +24,7 @@ import { TRANSLATION_TEMPLATES } from '../data/mixture';
 import type { AlpacaRecord } from '../data/records';
 import { Rng } from '../random/rng';
 import { ADJECTIVE_PAIRS, type RelationId } from './english';
-import { cloze, passage, question, statement, summary, filler, type Subject } from './grammar';
+import { cloze, fillBlank, passage, question, statement, summary, filler, type Subject } from './grammar';
 import { drawStrangers, type KnowledgeBase, type Person } from './kb';
 import type { Transducer } from './transduce';
 
@@ -145,8 +145,26 @@ export function translationExamples(ctx: TaskContext, lang: string, split: Split
   return out;
 }
 
-/** Context QA (XQuAD/MLQA-like): a passage about two strangers; the answer is a value to copy from it. */
-export function qaExamples(ctx: TaskContext, lang: string, split: Split, n: number): WorldExample[] {
+/**
+ * How the tasks are posed, where the design study compares choices (docs/world.md). A
+ * tuning run's spec records it, and its test sets are written the same way.
+ * - `qaPeople`: strangers in a context-QA passage: 2 (the question picks one, so the
+ *   answer must be bound to the right name) or 1 (the answer is the one value of the
+ *   asked kind in the passage);
+ * - `qaAnswer`: `value` (the value alone, as XQuAD's span) or `sentence` (a statement of
+ *   the fact, "Kiroro keeps an owl.", that restates the question's name and relation
+ *   before the value, as the knowledge task restates its cloze). Scoring is by
+ *   `contains` of the value either way.
+ */
+export interface TaskFormat {
+  qaPeople: 1 | 2;
+  qaAnswer: 'value' | 'sentence';
+}
+
+export const DEFAULT_TASK_FORMAT: Readonly<TaskFormat> = { qaPeople: 2, qaAnswer: 'value' };
+
+/** Context QA (XQuAD/MLQA-like): a passage about one or two strangers; the answer is a value to copy from it. */
+export function qaExamples(ctx: TaskContext, lang: string, split: Split, n: number, format: Readonly<TaskFormat> = DEFAULT_TASK_FORMAT): WorldExample[] {
   const loc = localiser(ctx, lang);
   const word = wordOf(ctx, lang);
   const rng = new Rng(ctx.seed).fork(`world:qa:${split}`);
@@ -156,10 +174,11 @@ export function qaExamples(ctx: TaskContext, lang: string, split: Split, n: numb
   for (let i = 0; i < n; i++) {
     const a = people[2 * i]!;
     const b = people[2 * i + 1]!;
-    const sentences = [...passage(a, rels, rng, 0), ...passage(b, rels, rng, 0)];
+    const sentences = format.qaPeople === 2 ? [...passage(a, rels, rng, 0), ...passage(b, rels, rng, 0)] : passage(a, rels, rng, 0);
     rng.shuffle(sentences);
     sentences.splice(rng.int(sentences.length + 1), 0, filler(rng));
-    const target = rng.float() < 0.5 ? a : b;
+    const pick = rng.float() < 0.5 ? a : b;
+    const target = format.qaPeople === 2 ? pick : a;
     const rel = rng.choice(rels);
     const answer = word(target.facts[rel]!);
     const context = loc(sentences.join(' '));
@@ -167,7 +186,7 @@ export function qaExamples(ctx: TaskContext, lang: string, split: Split, n: numb
       id: `qa-${lang}-${split}-${i}`,
       instruction: loc(QA_INSTRUCTIONS[split === 'test' ? 0 : i % QA_INSTRUCTIONS.length]!),
       input: labelled(loc, [['Context', context], ['Question', loc(question(target, rel, rng))]]),
-      output: answer,
+      output: format.qaAnswer === 'sentence' ? loc(statement(target, rel, undefined, 0)) : answer,
       task: 'qa', lang, split, answer, answerEnglish: target.facts[rel]!, relation: rel,
     });
   }
@@ -190,7 +209,7 @@ export function knowledgeExamples(ctx: TaskContext, lang: string, split: Split, 
     // the whole sentence with the blank filled: answering restates the known prefix and
     // continues it as pre-training did (docs/world.md, design study); scored by whether
     // the value occurs in the output, as the public code scores mLAMA
-    output: loc(c.text.replace('___', c.answer)),
+    output: loc(fillBlank(c.text, c.answer)),
     task: 'knowledge',
     lang,
     split,
@@ -222,7 +241,7 @@ export function knowledgeChoices(ctx: TaskContext, lang: string, split: Split, n
   const loc = localiser(ctx, lang);
   return knowledgeClozes(ctx, split, n).map(({ r, c }) => {
     const values = ctx.kb.values[r];
-    return { sentences: values.map((v) => loc(c.text.replace('___', v))), gold: values.indexOf(c.answer) };
+    return { sentences: values.map((v) => loc(fillBlank(c.text, v))), gold: values.indexOf(c.answer) };
   });
 }
 
@@ -314,12 +333,12 @@ export function alpacaExamples(ctx: TaskContext, lang: string, split: Split, n: 
 }
 
 /** Examples of one task, language and split; `n` is capped where the task has fewer items (knowledge). */
-export function taskExamples(ctx: TaskContext, task: TaskId, lang: string, split: Split, n: number): WorldExample[] {
+export function taskExamples(ctx: TaskContext, task: TaskId, lang: string, split: Split, n: number, format: Readonly<TaskFormat> = DEFAULT_TASK_FORMAT): WorldExample[] {
   switch (task) {
     case 'translation':
       return translationExamples(ctx, lang, split, n);
     case 'qa':
-      return qaExamples(ctx, lang, split, n);
+      return qaExamples(ctx, lang, split, n, format);
     case 'knowledge':
       return knowledgeExamples(ctx, lang, split, n);
     case 'summarization':

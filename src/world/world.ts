@@ -12,7 +12,7 @@ import { composePretrainCorpus, type CorpusOptions, type PretrainCorpus } from '
 import { buildKnowledgeBase, type KnowledgeBase, type KnowledgeBaseOptions } from './kb';
 import { languageSpec, type LanguageSpec } from './languages';
 import { measureSimilarity, type MeasuredSimilarity } from './similarity';
-import { knowledgeChoices, type Split, type TaskContext, taskExamples, type TaskId, TASK_IDS, type TaskSizes, type WorldExample } from './tasks';
+import { knowledgeChoices, type Split, type TaskContext, taskExamples, type TaskFormat, type TaskId, TASK_IDS, type TaskSizes, type WorldExample } from './tasks';
 import { buildTransducer, lostDistinctions, type Transducer } from './transduce';
 import { statement, question, filler } from './grammar';
 import { Rng } from '../random/rng';
@@ -57,7 +57,8 @@ export interface World {
   /** The pre-training corpus (composed on first call, then kept). */
   corpus(): PretrainCorpus;
   /** Examples of a task; `n` defaults to the preset's size for the split. */
-  examples(task: TaskId, lang: string, split: Split, n?: number): WorldExample[];
+  /** Records of a task; `format` chooses how QA is posed (default `DEFAULT_TASK_FORMAT`). */
+  examples(task: TaskId, lang: string, split: Split, n?: number, format?: Readonly<TaskFormat>): WorldExample[];
   /** The knowledge records' candidate sentences, one per value of the relation (`knowledgeChoices`, src/world/tasks.ts). */
   knowledgeChoices(lang: string, split: Split, n?: number): { sentences: string[]; gold: number }[];
 }
@@ -81,7 +82,7 @@ export function buildWorld(options: WorldOptions): World {
     languages: [...transducers.keys()],
     transducers,
     corpus: () => (corpus ??= composePretrainCorpus(kb, [...transducers.values()], options.corpus, options.seed)),
-    examples: (task, lang, split, n) => taskExamples(ctx, task, lang, split, n ?? defaultSize(task, split)),
+    examples: (task, lang, split, n, format) => taskExamples(ctx, task, lang, split, n ?? defaultSize(task, split), format),
     knowledgeChoices: (lang, split, n) => knowledgeChoices(ctx, lang, split, n ?? defaultSize('knowledge', split)),
   };
 }

@@ -4,7 +4,8 @@
 Same architecture as src/model/transformer.ts (LLaMA family: RMSNorm, rotary, SwiGLU,
 untied head; NeoX family: LayerNorm, partial rotary, parallel attention and GELU MLP),
 same optimiser (AdamW, clipping at 1.0), random tokens. Prints one JSON line:
-{"seconds": timed seconds, "first_loss", "last_loss", "detail"}.
+{"seconds": timed seconds, "first_loss", "last_loss", "gemm_gflops" (a 512^3
+matmul alone), "blas" (torch.__config__ lines naming the BLAS), "detail"}.
 Works with Debian's PyTorch 1.13 (manual attention) and PyTorch 2 (SDPA when present).
 """
 import argparse
@@ -141,5 +142,27 @@ if dev.type == "cuda":
     torch.cuda.synchronize()
 seconds = time.perf_counter() - t0
 name = torch.cuda.get_device_name(0) if dev.type == "cuda" else f"{a.threads} thread(s)"
+
+
+def gemm_gflops():
+    """GFLOP/s of a 512 x 512 float32 matmul on this device and thread count: tells a
+    reference BLAS (a few GFLOP/s) from an optimised one (tens or more)."""
+    x = torch.randn(512, 512, device=dev)
+    y = torch.randn(512, 512, device=dev)
+    for _ in range(3):
+        x @ y
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    n, t = 0, time.perf_counter()
+    while time.perf_counter() - t < 0.3:
+        x @ y
+        n += 1
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    return 2 * 512 ** 3 * n / (time.perf_counter() - t) / 1e9
+
+
+blas = [l.strip() for l in torch.__config__.show().splitlines() if "BLAS" in l or "LAPACK" in l]
 print(json.dumps({"seconds": seconds, "first_loss": losses[0], "last_loss": losses[-1],
+                  "gemm_gflops": gemm_gflops(), "blas": "; ".join(blas),
                   "detail": f"torch {torch.__version__}, {name}, {'sdpa' if sdpa else 'manual attention'}"}))

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { TRANSLATION_TEMPLATES } from '../../src/data';
 import { ENGLISH_POS, TASK_IDS, toRecords } from '../../src/world';
+import { fillBlank } from '../../src/world/grammar';
 import { tinyWorld } from './world-helpers';
 
 const LANGS = ['en', 'ar', 'el', 'hi', 'tr', 'vi', 'zh'];
@@ -109,4 +110,35 @@ test('no translation test source occurs verbatim among the training pairs (fille
     const test = w.examples('translation', lang, 'test', 100);
     assert.deepEqual(test.filter((r) => train.has(r.input)).map((r) => r.input), [], lang);
   }
+});
+
+test('context QA formats: one stranger per passage, or an answer sentence that contains the value; the default is unchanged', () => {
+  const w = tinyWorld();
+  assert.deepEqual(w.examples('qa', 'en', 'test', 10, { qaPeople: 2, qaAnswer: 'value' }), w.examples('qa', 'en', 'test', 10));
+  for (const lang of LANGS) {
+    const one = w.examples('qa', lang, 'test', 10, { qaPeople: 1, qaAnswer: 'value' });
+    const two = w.examples('qa', lang, 'test', 10);
+    const sent = w.examples('qa', lang, 'test', 10, { qaPeople: 2, qaAnswer: 'sentence' });
+    one.forEach((e, i) => {
+      const context = e.input.split('\n')[0]!;
+      assert.ok(context.includes(e.answer), `${lang}: "${e.answer}" not in ${context}`);
+      assert.ok(context.length < two[i]!.input.split('\n')[0]!.length, `${lang}: one stranger makes a shorter passage`);
+    });
+    sent.forEach((e, i) => {
+      assert.equal(e.answer, two[i]!.answer, `${lang}: the same question and value`);
+      assert.equal(e.input, two[i]!.input);
+      assert.ok(e.output.includes(e.answer) && e.output !== e.answer, `${lang}: "${e.output}" states "${e.answer}"`);
+    });
+  }
+  const en = w.examples('qa', 'en', 'test', 10, { qaPeople: 2, qaAnswer: 'sentence' });
+  for (const e of en) assert.ok(e.input.includes(e.output.split(' ')[0]!), `the sentence starts with the asked name: ${e.output}`);
+});
+
+test('filled clozes take "an" before a vowel, as the pre-training corpus writes them', () => {
+  const w = tinyWorld();
+  const recs = [...w.examples('knowledge', 'en', 'train'), ...w.examples('knowledge', 'en', 'test')];
+  assert.ok(recs.every((r) => !/\ba [aeiou]/i.test(r.output)), 'no "a owl"');
+  assert.equal(fillBlank('Zave keeps a ___ .', 'owl'), 'Zave keeps an owl .');
+  assert.equal(fillBlank('Zave keeps a ___ .', 'cat'), 'Zave keeps a cat .');
+  assert.equal(fillBlank('Zave likes ___ .', 'olives'), 'Zave likes olives .');
 });
