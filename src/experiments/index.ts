@@ -10,3 +10,5 @@ export * from './scaling';
 export * from './verdict';
 export * from './report';
 export * from './competence';
+export * from './plan';
+export * from './copy-probe';

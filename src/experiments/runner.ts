@@ -42,6 +42,7 @@ import { corpusDir } from '../data/registry';
 import { languageSpec } from '../world/languages';
 import { DEFAULT_TASK_FORMAT, type TaskFormat, type TaskId, type WorldExample, worldTranslationInstruction } from '../world/tasks';
 import { competenceOf } from './competence';
+import { probeCopying } from './copy-probe';
 import { maxNewTokensFor, nativeIndices, predict, recordPrompt, scoreTask, segmentStatsFor } from './evaluate';
 import { configHash, type ExperimentResult, type MetricValues, ResultStore } from './store';
 
@@ -69,6 +70,8 @@ export interface BaseSpec {
   tokenizer: { type: 'bpe'; vocabSize: number };
   model: { family: ModelFamily; dModel: number; nLayers: number; nHeads: number; maxSeqLen: number };
   train: SpecTrain;
+  /** The trainer's other settings (objective, batching, schedule, optimiser), defaults included, as a tune spec records them. */
+  trainer: Omit<TrainConfig, keyof SpecTrain>;
   /** Held-out-fact completion probe: cloze prefixes per language. */
   probe: { langs: string[]; n: number };
 }
@@ -144,14 +147,21 @@ export const PRETRAIN_LR = 2e-3;
 
 /** The base model a preset describes (pretrainSteps, modelDim, seqLen, worldBpeVocab, ...). */
 export function baseSpecFromSettings(s: Settings): BaseSpec {
+  const train: SpecTrain = { steps: Math.max(1, s.pretrainSteps), batchSize: s.batchSize, seqLen: s.seqLen, lr: PRETRAIN_LR, seed: s.seed, checkpointEvery: Math.max(1, Math.ceil(s.pretrainSteps / 10)) };
   return {
     kind: 'pretrain',
     world: worldOptionsFromSettings(s),
     tokenizer: { type: 'bpe', vocabSize: s.worldBpeVocab },
     model: { family: 'llama', dModel: s.modelDim, nLayers: s.modelLayers, nHeads: s.modelHeads, maxSeqLen: Math.max(s.seqLen, s.tuneSeqLen) + 1 },
-    train: { steps: Math.max(1, s.pretrainSteps), batchSize: s.batchSize, seqLen: s.seqLen, lr: PRETRAIN_LR, seed: s.seed, checkpointEvery: Math.max(1, Math.ceil(s.pretrainSteps / 10)) },
+    train,
+    trainer: otherTrainerSettings(tuneConfig(train, 'lm')),
     probe: { langs: ['en', ...s.languages], n: s.evalExamples },
   };
+}
+
+/** The pre-training configuration of a base spec (a spec from before `trainer` was recorded takes today's defaults). */
+function pretrainConfig(spec: BaseSpec): TrainConfig {
+  return spec.trainer ? trainConfig({ ...spec.trainer, ...spec.train }, 'base spec: trainer') : tuneConfig(spec.train, 'lm');
 }
 
 /** One tuning condition for language `lang` at the preset's sizes; `seed` varies the data order. */
@@ -311,21 +321,29 @@ export async function probeFacts(model: Transformer, tok: Tokenizer, world: Worl
   return out;
 }
 
-/** {@link probeFacts} of the base checkpoint in `dir` (model and tokenizer), as its spec asks. */
-async function probeCheckpoint(dir: string, spec: BaseSpec): Promise<Record<string, MetricValues>> {
+/** What a base model is probed for: held-out fact completion per language ({@link probeFacts}) and copying from context ({@link probeCopying}). */
+async function probeBase(model: Transformer, tok: Tokenizer, world: World, spec: BaseSpec): Promise<Record<string, Record<string, MetricValues>>> {
+  return {
+    'fact-completion': await probeFacts(model, tok, world, spec.probe.langs, spec.probe.n),
+    copying: { en: await probeCopying(model, tok, world) },
+  };
+}
+
+/** {@link probeBase} of the base checkpoint in `dir` (model and tokenizer), as its spec asks. */
+async function probeCheckpoint(dir: string, spec: BaseSpec): Promise<Record<string, Record<string, MetricValues>>> {
   const loaded = loadModel(dir);
   try {
     if (!loaded.tokenizer) throw new Error(`${dir}: base model has no tokenizer.json`);
-    return await probeFacts(loaded.model, loaded.tokenizer, buildWorld(spec.world), spec.probe.langs, spec.probe.n);
+    return await probeBase(loaded.model, loaded.tokenizer, buildWorld(spec.world), spec);
   } finally {
     loaded.model.dispose();
   }
 }
 
-/** Whether a stored base result has every probe metric of this version (`rank` came later). */
+/** Whether a stored base result has every probe metric of this version (`rank`, then `copying`, came later). */
 function probeIsCurrent(r: ExperimentResult<BaseSpec>): boolean {
   const fc = r.metrics['fact-completion'];
-  return !!fc && r.spec.probe.langs.every((l) => fc[l]?.rank !== undefined);
+  return !!fc && r.spec.probe.langs.every((l) => fc[l]?.rank !== undefined) && r.metrics.copying?.en?.second !== undefined;
 }
 
 /** What pre-training a base model starts from: the world, its corpus as examples, the BPE fitted to it, the freshly initialised model. */
@@ -351,7 +369,7 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
       const stored = o.store.get<BaseSpec>(hash);
       if (stored && probeIsCurrent(stored)) return { result: stored, reused: true, modelDir: o.baseDir };
       // A committed checkpoint: probe what it knows (seconds), and store that as its result.
-      const metrics = { 'fact-completion': await probeCheckpoint(o.baseDir, spec) };
+      const metrics = await probeCheckpoint(o.baseDir, spec);
       const result: ExperimentResult<BaseSpec> = {
         version: 1, kind: 'pretrain', label: `base model (${o.baseDir})`, spec, metrics,
         provenance: { commit: m.commit, preset: m.preset, configHash: hash, backend: m.backend, seed: m.seed, time: m.time, command: m.command },
@@ -367,7 +385,7 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
   if (stored && fs.existsSync(path.join(modelDir, MANIFEST_FILE))) {
     if (probeIsCurrent(stored)) return { result: stored, reused: true, modelDir };
     // stored by a version without the likelihood-ranking probe: probe again, keep the rest
-    const result = { ...stored, metrics: { ...stored.metrics, 'fact-completion': await probeCheckpoint(modelDir, spec) } };
+    const result = { ...stored, metrics: { ...stored.metrics, ...(await probeCheckpoint(modelDir, spec)) } };
     o.store.put(result);
     return { result, reused: true, modelDir };
   }
@@ -375,12 +393,12 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
   const { world, tok, examples, model } = prepareBase(spec);
   try {
     const tr = await train({
-      model, tokenizer: tok, train: examples, config: tuneConfig(spec.train, 'lm'),
+      model, tokenizer: tok, train: examples, config: pretrainConfig(spec),
       checkpointDir: path.join(o.store.runDir(hash), 'checkpoints'),
       onEvent: (e) => o.onEvent?.({ ...e, phase: 'pretrain' }),
     });
     await saveModel(modelDir, model, tok);
-    const metrics = { 'fact-completion': await probeFacts(model, tok, world, spec.probe.langs, spec.probe.n) };
+    const metrics = await probeBase(model, tok, world, spec);
     const seconds = (performance.now() - t0) / 1000;
     const prov = provenance(hash, spec.train.seed, o, command);
     const manifest: BaseManifest = {
@@ -409,7 +427,7 @@ export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOut
 export async function pretrainFirstLosses(spec: BaseSpec, steps: number, onEvent?: (e: TrainEvent) => void): Promise<number[]> {
   const { tok, examples, model } = prepareBase(spec);
   try {
-    const tr = await train({ model, tokenizer: tok, train: examples, config: tuneConfig(spec.train, 'lm'), stopAfter: steps, onEvent });
+    const tr = await train({ model, tokenizer: tok, train: examples, config: pretrainConfig(spec), stopAfter: steps, onEvent });
     return tr.losses;
   } finally {
     model.dispose();

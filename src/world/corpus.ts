@@ -19,12 +19,19 @@
  *   (never a held-out fact).
  * - repeated spans (`repeatShare`, default 0): documents whose 2-3 sentences are written
  *   twice (copy / induction patterns); in a target language only non-held-out facts.
+ * - stranger recall (`recallShare`, default 0): documents that state one or two
+ *   strangers' facts and then state one or two of them again in a freshly drawn
+ *   template ("Kiroro cares for an owl. ... Kiroro keeps an owl."). A stranger's facts
+ *   are random, so the restatement can only be predicted from the document itself: the
+ *   pattern context QA needs (find the named person's fact earlier in the text). Repeated
+ *   spans of knowledge-base people teach no such thing, because the model knows their
+ *   facts by heart (docs/world.md). 20% are in a target language.
  * Shares count sentences (a parallel pair counts 2, a repeated span counts each copy).
  */
 
 import { Rng } from '../random/rng';
 import { ENGLISH_POS, type RelationId } from './english';
-import { filler, passage, type Subject, tokenizeEnglish, detokenizeEnglish } from './grammar';
+import { filler, passage, statement, type Subject, tokenizeEnglish, detokenizeEnglish } from './grammar';
 import { drawStrangers, type KnowledgeBase, type Person } from './kb';
 import type { Transducer } from './transduce';
 
@@ -41,9 +48,11 @@ export interface CorpusOptions {
   parallelShare: number;
   /** Share of sentences in repeated-span documents (0 = off). */
   repeatShare: number;
+  /** Share of sentences in stranger-recall documents (0 = off). */
+  recallShare: number;
 }
 
-export type CorpusDocKind = 'bio' | 'stranger' | 'filler' | 'codeswitch' | 'parallel' | 'repeat';
+export type CorpusDocKind = 'bio' | 'stranger' | 'filler' | 'codeswitch' | 'parallel' | 'repeat' | 'recall';
 
 export interface CorpusDoc {
   /** 'en', a target code, or 'en+xx' for code-switched text and 'en|xx' for parallel pairs. */
@@ -62,13 +71,13 @@ export interface PretrainCorpus {
 
 /** Checks shares; errors name the option. */
 export function checkCorpusOptions(o: CorpusOptions, languages: number): void {
-  for (const k of ['targetShare', 'codeSwitchShare', 'codeSwitchP', 'parallelShare', 'repeatShare'] as const) {
+  for (const k of ['targetShare', 'codeSwitchShare', 'codeSwitchP', 'parallelShare', 'repeatShare', 'recallShare'] as const) {
     if (!(o[k] >= 0 && o[k] <= 1)) throw new RangeError(`world corpus: ${k} must be in [0, 1], got ${o[k]}`);
   }
-  const other = o.targetShare * languages + o.parallelShare + o.repeatShare;
+  const other = o.targetShare * languages + o.parallelShare + o.repeatShare + o.recallShare;
   if (other >= 1) {
     throw new RangeError(
-      `world corpus: targetShare x ${languages} languages + parallelShare + repeatShare = ${other.toFixed(3)} leaves no English; keep it below 1`,
+      `world corpus: targetShare x ${languages} languages + parallelShare + repeatShare + recallShare = ${other.toFixed(3)} leaves no English; keep it below 1`,
     );
   }
   if (!Number.isInteger(o.sentences) || o.sentences < 10) throw new RangeError(`world corpus: sentences must be an integer >= 10, got ${o.sentences}`);
@@ -116,7 +125,8 @@ export function composePretrainCorpus(
   const nTarget = Math.round(options.targetShare * N);
   const nParallel = transducers.length ? Math.round(options.parallelShare * N) : 0;
   const nRepeat = Math.round(options.repeatShare * N);
-  const nEnglish = N - nTarget * transducers.length - nParallel - nRepeat;
+  const nRecall = Math.round(options.recallShare * N);
+  const nEnglish = N - nTarget * transducers.length - nParallel - nRepeat - nRecall;
 
   // English biographies, some code-switched
   const en = rng.fork('english');
@@ -178,6 +188,26 @@ export function composePretrainCorpus(
     const text = t ? t.toX(span) : span;
     n += 2 * sentences.length;
     docs.push({ lang: t ? t.spec.code : 'en', kind: 'repeat', text: `${text} ${text}`, sentences: 2 * sentences.length, person });
+  }
+
+  const rec = rng.fork('recall');
+  for (let n = 0; n < nRecall; ) {
+    const people = drawStrangers(kb, rec, 1 + rec.int(2));
+    const stated: { p: Subject; r: RelationId }[] = [];
+    const sentences: string[] = [];
+    for (const p of people) {
+      const rs = rec.shuffle([...rels]).slice(0, 2 + rec.int(Math.max(1, rels.length - 1)));
+      sentences.push(...passage(p, rs, rec, 0));
+      stated.push(...rs.map((r) => ({ p, r })));
+    }
+    rec.shuffle(sentences);
+    if (rec.float() < 0.5) sentences.splice(rec.int(sentences.length + 1), 0, filler(rec));
+    const again = rec.shuffle([...stated]).slice(0, 1 + rec.int(2)).map(({ p, r }) => statement(p, r, rec));
+    const inTarget = transducers.length > 0 && rec.float() < 0.2;
+    const t = inTarget ? transducers[rec.int(transducers.length)]! : undefined;
+    const text = [...sentences, ...again].join(' ');
+    n += sentences.length + again.length;
+    docs.push({ lang: t ? t.spec.code : 'en', kind: 'recall', text: t ? t.toX(text) : text, sentences: sentences.length + again.length });
   }
 
   rng.fork('order').shuffle(docs);

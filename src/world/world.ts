@@ -43,6 +43,7 @@ export function worldOptionsFromSettings(s: Settings): WorldOptions {
       codeSwitchP: s.worldCodeSwitchP,
       parallelShare: s.worldParallelShare,
       repeatShare: s.worldRepeatShare,
+      recallShare: s.worldRecallShare,
     },
     sizes: { train: s.worldTaskTrain, test: s.evalExamples, alpaca: s.instructionsPerLanguage, translationPairs: s.worldTranslationPairs },
   };

@@ -8,7 +8,7 @@ import { parseOverrides, resolvePreset } from '../../src/config/presets';
 import {
   comparisonVerdict, configHash, type ConditionComparison, modelSimilarity, pairsToReach, pointsCsv, ResultStore, runTunePool,
   scalingEvidence, scalingPoints, scalingSpecs, scalingVerdict, similarityEvidence, similarityProbe, similarityVerdict, spearman,
-  tuneCommand, tuneSpecFromSettings, type ExperimentResult, analyseLab, readRecordedRun, splitLabResults,
+  tuneCommand, tuneSpecFromSettings, type ExperimentResult, analyseLab, readRecordedRun, splitLabResults, labPlan,
 } from '../../src/experiments';
 import { modelConfig } from '../../src/model/config';
 import { BpeTokenizer } from '../../src/model/tokenizer';
@@ -178,4 +178,17 @@ test('recorded run: read back from its folder, split into grid and series, analy
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('lab plan: the paired grid in labGridLanguages, the scaling series in every labLanguages; misplaced languages are refused', () => {
+  const s = resolvePreset('classroom').settings;
+  const plan = labPlan(s);
+  assert.equal(plan.grid.length, s.labGridLanguages.length * s.seeds * 3);
+  assert.ok(plan.grid.every((g) => s.labGridLanguages.includes(g.lang)));
+  assert.equal(plan.scaling.length, s.labLanguages.length * s.scalingPairs.length);
+  assert.deepEqual([...new Set(plan.scaling.map((g) => g.lang))], s.labLanguages);
+  assert.equal(plan.all.length, plan.grid.length + plan.scaling.length + (plan.real ? 1 : 0));
+  assert.ok(plan.real ? plan.real.lang === s.labGridLanguages[0] : plan.realSkipped);
+  assert.throws(() => labPlan(resolvePreset('classroom', parseOverrides('labGridLanguages=tr')).settings), /labGridLanguages: "tr" is not among labLanguages/);
+  assert.throws(() => labPlan(resolvePreset('smoke', parseOverrides('labLanguages=el,labGridLanguages=el')).settings), /labLanguages: "el" is not among languages/);
 });

@@ -20,7 +20,7 @@ test('the corpus is deterministic and English-dominated, with each target langua
 });
 
 test('no target-language text states a held-out fact; code-switching never replaces held-out values', () => {
-  const w = buildWorld(tinyOptions({ corpus: { sentences: 3000, targetShare: 0.05, codeSwitchShare: 0.5, codeSwitchP: 1, parallelShare: 0.05, repeatShare: 0.05 } }));
+  const w = buildWorld(tinyOptions({ corpus: { sentences: 3000, targetShare: 0.05, codeSwitchShare: 0.5, codeSwitchP: 1, parallelShare: 0.05, repeatShare: 0.05, recallShare: 0.05 } }));
   const held = w.kb.people.filter((p) => p.heldOut);
   assert.ok(held.length > 0);
   let switched = 0;
@@ -58,4 +58,26 @@ test('shares that leave no English are refused, naming the options', () => {
     () => composePretrainCorpus(w.kb, [...w.transducers.values()], { ...tinyOptions().corpus, targetShare: 0.2 }, 1),
     /targetShare x 6 languages/,
   );
+});
+
+test('stranger recall: a document restates a fact it stated earlier, about people outside the knowledge base', () => {
+  const w = buildWorld(tinyOptions({ corpus: { sentences: 3000, targetShare: 0.05, codeSwitchShare: 0.3, codeSwitchP: 0.5, parallelShare: 0, repeatShare: 0, recallShare: 0.1 } }));
+  const docs = w.corpus().docs.filter((d) => d.kind === 'recall');
+  const sentences = docs.reduce((a, d) => a + d.sentences, 0);
+  assert.ok(Math.abs(sentences - 300) <= 10, `about 10% of the sentences: ${sentences}`);
+  const names = new Set(w.kb.people.map((p) => p.name));
+  const allValues = new Set(Object.values(w.kb.values).flat());
+  const en = docs.filter((d) => d.lang === 'en');
+  assert.ok(en.length > 0 && en.length < docs.length, 'mostly English, some in a target language');
+  for (const d of en) {
+    const ss = d.text.split(/(?<=\.) /);
+    const first = ss[0]!.split(' ')[0]!;
+    assert.ok(!names.has(first), `a stranger, not a knowledge-base person: ${d.text}`);
+    const last = ss.at(-1)!;
+    const words = last.replace(/ ?\.$/, '').split(' ');
+    const value = words.find((x) => allValues.has(x))!;
+    assert.ok(value, `a fact: ${last}`);
+    const earlier = ss.slice(0, -1).filter((s) => s.startsWith(`${words[0]} `) && s.split(/[ .]/).includes(value));
+    assert.ok(earlier.length > 0, `"${last}" restates an earlier fact of ${words[0]}: ${d.text}`);
+  }
 });

@@ -12,7 +12,7 @@ export function tinyOptions(over: Partial<WorldOptions> = {}): WorldOptions {
     seed: 5,
     languages: ['ar', 'el', 'hi', 'tr', 'vi', 'zh'],
     kb: { people: 12, relations: ['job', 'pet', 'food', 'instrument'], valuesPerRelation: 5, heldOutShare: 0.25 },
-    corpus: { sentences: 600, targetShare: 0.05, codeSwitchShare: 0.3, codeSwitchP: 0.5, parallelShare: 0, repeatShare: 0 },
+    corpus: { sentences: 600, targetShare: 0.05, codeSwitchShare: 0.3, codeSwitchP: 0.5, parallelShare: 0, repeatShare: 0, recallShare: 0 },
     sizes: { train: 8, test: 6, alpaca: 10, translationPairs: 10 },
     ...over,
   };
