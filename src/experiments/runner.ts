@@ -70,8 +70,14 @@ export interface BaseSpec {
   tokenizer: { type: 'bpe'; vocabSize: number };
   model: { family: ModelFamily; dModel: number; nLayers: number; nHeads: number; maxSeqLen: number };
   train: SpecTrain;
-  /** The trainer's other settings (objective, batching, schedule, optimiser), defaults included, as a tune spec records them. */
-  trainer: Omit<TrainConfig, keyof SpecTrain>;
+  /**
+   * The trainer's other settings (objective, batching, schedule, optimiser), as a tune
+   * spec records them. Absent in the committed bases, which take the trainer's defaults
+   * (docs/world.md, "What a config hash covers"); adding it to
+   * {@link baseSpecFromSettings} changes every base's hash, so it waits for the next
+   * rebuild of the committed bases. A spec that has it trains with it.
+   */
+  trainer?: Omit<TrainConfig, keyof SpecTrain>;
   /** Held-out-fact completion probe: cloze prefixes per language. */
   probe: { langs: string[]; n: number };
 }
@@ -154,7 +160,6 @@ export function baseSpecFromSettings(s: Settings): BaseSpec {
     tokenizer: { type: 'bpe', vocabSize: s.worldBpeVocab },
     model: { family: 'llama', dModel: s.modelDim, nLayers: s.modelLayers, nHeads: s.modelHeads, maxSeqLen: Math.max(s.seqLen, s.tuneSeqLen) + 1 },
     train,
-    trainer: otherTrainerSettings(tuneConfig(train, 'lm')),
     probe: { langs: ['en', ...s.languages], n: s.evalExamples },
   };
 }

@@ -48,8 +48,8 @@ export interface CorpusOptions {
   parallelShare: number;
   /** Share of sentences in repeated-span documents (0 = off). */
   repeatShare: number;
-  /** Share of sentences in stranger-recall documents (0 = off). */
-  recallShare: number;
+  /** Share of sentences in stranger-recall documents (0 or absent = off; absent keeps the specs made before the lever unchanged). */
+  recallShare?: number;
 }
 
 export type CorpusDocKind = 'bio' | 'stranger' | 'filler' | 'codeswitch' | 'parallel' | 'repeat' | 'recall';
@@ -72,9 +72,10 @@ export interface PretrainCorpus {
 /** Checks shares; errors name the option. */
 export function checkCorpusOptions(o: CorpusOptions, languages: number): void {
   for (const k of ['targetShare', 'codeSwitchShare', 'codeSwitchP', 'parallelShare', 'repeatShare', 'recallShare'] as const) {
-    if (!(o[k] >= 0 && o[k] <= 1)) throw new RangeError(`world corpus: ${k} must be in [0, 1], got ${o[k]}`);
+    const v = o[k] ?? 0;
+    if (!(v >= 0 && v <= 1)) throw new RangeError(`world corpus: ${k} must be in [0, 1], got ${v}`);
   }
-  const other = o.targetShare * languages + o.parallelShare + o.repeatShare + o.recallShare;
+  const other = o.targetShare * languages + o.parallelShare + o.repeatShare + (o.recallShare ?? 0);
   if (other >= 1) {
     throw new RangeError(
       `world corpus: targetShare x ${languages} languages + parallelShare + repeatShare + recallShare = ${other.toFixed(3)} leaves no English; keep it below 1`,
@@ -125,7 +126,7 @@ export function composePretrainCorpus(
   const nTarget = Math.round(options.targetShare * N);
   const nParallel = transducers.length ? Math.round(options.parallelShare * N) : 0;
   const nRepeat = Math.round(options.repeatShare * N);
-  const nRecall = Math.round(options.recallShare * N);
+  const nRecall = Math.round((options.recallShare ?? 0) * N);
   const nEnglish = N - nTarget * transducers.length - nParallel - nRepeat - nRecall;
 
   // English biographies, some code-switched

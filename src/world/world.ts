@@ -43,7 +43,8 @@ export function worldOptionsFromSettings(s: Settings): WorldOptions {
       codeSwitchP: s.worldCodeSwitchP,
       parallelShare: s.worldParallelShare,
       repeatShare: s.worldRepeatShare,
-      recallShare: s.worldRecallShare,
+      // off leaves the options (and so every base spec's hash) as before the lever existed
+      ...(s.worldRecallShare > 0 ? { recallShare: s.worldRecallShare } : {}),
     },
     sizes: { train: s.worldTaskTrain, test: s.evalExamples, alpaca: s.instructionsPerLanguage, translationPairs: s.worldTranslationPairs },
   };
