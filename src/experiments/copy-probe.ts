@@ -43,18 +43,24 @@ export async function probeCopying(model: Transformer, tok: Tokenizer, world: Wo
  * statements are ranked by likelihood, and the passage's own value must come first.
  * Chance is 1 / values per relation; a model that only knows which values are plausible
  * for the kind of fact, not which one the passage states, scores near chance. This is
- * the ability context QA asks of a tuned model, measured on the base model (%).
+ * the ability context QA asks of a tuned model, measured on the base model (%). A
+ * passage too long for the model keeps its end; NaN when no statement fits at all.
  */
 export async function probeContextRecall(model: Transformer, tok: Tokenizer, world: World, n = 40): Promise<number> {
   const recs = world.examples('qa', 'en', 'test', n, { qaPeople: 2, qaAnswer: 'sentence' });
   let right = 0;
+  let scored = 0;
   for (const r of recs) {
     const passage = r.input!.split('\n')[0]!.replace(/^[^:]*: /, '');
     const values = world.kb.values[r.relation!];
-    const statements = values.map((v) => r.output.replace(new RegExp(`\\b(an? )?${r.answer}\\b`), (_m, art: string | undefined) => `${art ? (/^[aeiou]/i.test(v) ? 'an ' : 'a ') : ''}${v}`));
-    const prefix = [tok.special.eos, ...tok.encode(`${passage} `)];
-    const ll = await sequenceLogLikelihoods(model, statements.map((s) => [...prefix, ...tok.encode(s)]));
+    const statements = values.map((v) => tok.encode(r.output.replace(new RegExp(`\\b(an? )?${r.answer}\\b`), (_m, art: string | undefined) => `${art ? (/^[aeiou]/i.test(v) ? 'an ' : 'a ') : ''}${v}`)));
+    // a passage too long for the model keeps its end (the statements must fit after it)
+    const room = model.config.maxSeqLen - 1 - Math.max(...statements.map((t) => t.length));
+    if (room < 1) continue;
+    const prefix = [tok.special.eos, ...tok.encode(`${passage} `).slice(-room)];
+    const ll = await sequenceLogLikelihoods(model, statements.map((t) => [...prefix, ...t]));
     if (ll.indexOf(Math.max(...ll)) === values.indexOf(r.answer)) right++;
+    scored++;
   }
-  return (100 * right) / recs.length;
+  return scored > 0 ? (100 * right) / scored : NaN;
 }

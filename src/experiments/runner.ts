@@ -42,7 +42,7 @@ import { corpusDir } from '../data/registry';
 import { languageSpec } from '../world/languages';
 import { DEFAULT_TASK_FORMAT, type TaskFormat, type TaskId, type WorldExample, worldTranslationInstruction } from '../world/tasks';
 import { competenceOf } from './competence';
-import { probeCopying } from './copy-probe';
+import { probeContextRecall, probeCopying } from './copy-probe';
 import { maxNewTokensFor, nativeIndices, predict, recordPrompt, scoreTask, segmentStatsFor } from './evaluate';
 import { configHash, type ExperimentResult, type MetricValues, ResultStore } from './store';
 
@@ -326,11 +326,16 @@ export async function probeFacts(model: Transformer, tok: Tokenizer, world: Worl
   return out;
 }
 
-/** What a base model is probed for: held-out fact completion per language ({@link probeFacts}) and copying from context ({@link probeCopying}). */
+/**
+ * What a base model is probed for: held-out fact completion per language
+ * ({@link probeFacts}), and in English whether it copies from its context and reads a
+ * stated fact back from it (`copying.en`: {@link probeCopying}'s `first` and `second`,
+ * {@link probeContextRecall}'s `contextRecall`, %).
+ */
 async function probeBase(model: Transformer, tok: Tokenizer, world: World, spec: BaseSpec): Promise<Record<string, Record<string, MetricValues>>> {
   return {
     'fact-completion': await probeFacts(model, tok, world, spec.probe.langs, spec.probe.n),
-    copying: { en: await probeCopying(model, tok, world) },
+    copying: { en: { ...(await probeCopying(model, tok, world)), contextRecall: await probeContextRecall(model, tok, world) } },
   };
 }
 
@@ -348,7 +353,7 @@ async function probeCheckpoint(dir: string, spec: BaseSpec): Promise<Record<stri
 /** Whether a stored base result has every probe metric of this version (`rank`, then `copying`, came later). */
 function probeIsCurrent(r: ExperimentResult<BaseSpec>): boolean {
   const fc = r.metrics['fact-completion'];
-  return !!fc && r.spec.probe.langs.every((l) => fc[l]?.rank !== undefined) && r.metrics.copying?.en?.second !== undefined;
+  return !!fc && r.spec.probe.langs.every((l) => fc[l]?.rank !== undefined) && r.metrics.copying?.en?.contextRecall !== undefined;
 }
 
 /** What pre-training a base model starts from: the world, its corpus as examples, the BPE fitted to it, the freshly initialised model. */

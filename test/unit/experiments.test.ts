@@ -7,8 +7,14 @@ import { before, test } from 'node:test';
 import { selectBackend } from '../../src/backend';
 import { buildWorld } from '../../src/world';
 import {
-  canonicalJson, conditionRecords, configHash, fitExample, nativeContains, nativeIndices, ResultStore, resultsToCsv, runPretrain, runTune, scoreTask, type ExperimentResult,
+  canonicalJson, conditionRecords, configHash, fitExample, nativeContains, nativeIndices, probeContextRecall, probeCopying, replayExamples, ResultStore, resultsToCsv, runPretrain, runTune,
+  scoreTask, type ExperimentResult,
 } from '../../src/experiments';
+import { modelConfig } from '../../src/model/config';
+import { BpeTokenizer } from '../../src/model/tokenizer';
+import { Transformer } from '../../src/model/transformer';
+import { Rng } from '../../src/random/rng';
+import { tinyOptions } from './world-helpers';
 import { defaultTrainConfig } from '../../src/train/trainer';
 import type { WorldExample } from '../../src/world';
 import { tinyTuneSpec } from '../fixtures/experiment-child';
@@ -234,4 +240,29 @@ test('compareConditions: seed means with t-intervals and a paired bootstrap over
   const same = compareConditions([...rs.filter((r) => (r.spec as { condition: string }).condition === 'en-only'), ...[1, 2, 3].map((seed) => mk('bilingual', seed, 4))], { lang: 'tr', task: 'knowledge', metric: 'contains', a: 'en-only', b: 'bilingual', samples: 200 });
   assert.equal(same.delta, 0);
   assert.ok(same.pValue! > 0.5, `p ${same.pValue}`);
+});
+
+test('replay: a share of the final examples are pre-training documents, seeded, scored on every token', () => {
+  const w = buildWorld(tinyOptions());
+  const tok = BpeTokenizer.train(w.corpus().docs.map((d) => d.text), 300);
+  assert.deepEqual(replayExamples(w, tok, 80, 0, 1, 64), []);
+  const r = replayExamples(w, tok, 80, 0.2, 1, 64);
+  assert.equal(r.length, 20, '20% of 100 examples');
+  assert.deepEqual(r, replayExamples(w, tok, 80, 0.2, 1, 64));
+  assert.notDeepEqual(r, replayExamples(w, tok, 80, 0.2, 2, 64));
+  for (const e of r) {
+    assert.equal(e.prompt.length, 0, 'no prompt: every token is in the loss');
+    assert.ok(e.response.length <= 65 && e.response[0] === tok.special.eos);
+  }
+});
+
+test('base probes: copying and context recall give finite figures on a small model', async () => {
+  const w = buildWorld(tinyOptions());
+  const tok = BpeTokenizer.train(w.corpus().docs.map((d) => d.text), 300);
+  const model = new Transformer(modelConfig({ family: 'llama', vocabSize: tok.vocabSize, dModel: 16, nLayers: 1, nHeads: 2, maxSeqLen: 64 }), new Rng(1));
+  const c = await probeCopying(model, tok, w, 4);
+  assert.ok(Number.isFinite(c.first) && Number.isFinite(c.second) && c.first > 0, JSON.stringify(c));
+  const r = await probeContextRecall(model, tok, w, 4);
+  assert.ok(r >= 0 && r <= 100);
+  model.dispose();
 });

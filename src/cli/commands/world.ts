@@ -150,7 +150,7 @@ See docs/world.md.`,
         `held-out fact completion, % (continuing the text before the blank, strict / any language; ranking the relation's values by likelihood): ${Object.entries(fc)
           .map(([l, m]) => `${l} ${m.contains!.toFixed(1)} / ${m.containsAny!.toFixed(1)}; ${m.rank?.toFixed(1) ?? 'n/a'}`)
           .join(', ')}`,
-        ...(r.result.metrics.copying?.en ? [`copying from context (NLL per token of a passage, then of the same passage again): ${r.result.metrics.copying.en.first!.toFixed(3)} -> ${r.result.metrics.copying.en.second!.toFixed(3)}`] : []),
+        ...(r.result.metrics.copying?.en ? [`copying from context (NLL per token of a passage, then of the same passage again): ${r.result.metrics.copying.en.first!.toFixed(3)} -> ${r.result.metrics.copying.en.second!.toFixed(3)}; a stated fact read back from its passage: ${r.result.metrics.copying.en.contextRecall?.toFixed(1) ?? 'n/a'}%`] : []),
         `model: ${r.modelDir}`,
         ...(copied.length ? [`copied to ${path.resolve(out!)}`] : []),
       ].join('\n');
