@@ -1,5 +1,5 @@
 /**
- * Seeds, intervals and paired tests for notebook 02 (issue 7: "at least three seeds;
+ * Seeds, intervals and paired tests for notebook 02 ("at least three seeds;
  * report mean, 95% interval and a paired significance test"): for one language, task,
  * metric and pair of conditions,
  * - the mean over seeds of each condition with a Student-t 95% interval (null below two seeds);

@@ -5,7 +5,7 @@
  * - qa (XQuAD/MLQA-like) and knowledge (mLAMA-like): exact match and the public code's
  *   "contains" accuracy, each strict (the answer in the evaluated language) and
  *   any-language (the answer in the language or in English, `answerEnglish`), as
- *   ../shared/FACTS.md asks, and strict without the loan-word answers (`containsNative`);
+ *   docs/world.md explains, and strict without the loan-word answers (`containsNative`);
  * - summarization (XL-Sum-like): ROUGE-L (and ROUGE-1/2), multilingual tokenizer
  *   outside English.
  * Metrics come from src/eval/metrics, so they agree with `xalign score`.

@@ -1,4 +1,4 @@
-/** Experiments of issue 7 (notebook 02): results store, runner, evaluation on the world's tasks. */
+/** Experiments (notebook 02): results store, runner, evaluation on the world's tasks. */
 export * from './store';
 export * from './evaluate';
 export * from './runner';

@@ -1,5 +1,5 @@
 /**
- * The experiments runner of issue 7 (notebook 02; paper Sections 3.1 and 5.1, Table 2).
+ * The experiments runner (notebook 02; paper Sections 3.1 and 5.1, Table 2).
  *
  * Two kinds of described run, each a plain JSON object whose config hash keys the
  * results store ({@link ResultStore}):
@@ -148,7 +148,7 @@ export function realCorpusFingerprint(): string {
   return m.fingerprint;
 }
 
-/** Pre-training learning rate of the base models; tuning takes the preset's tuneLr (FACTS.md second probe: 5e-4). */
+/** Pre-training learning rate of the base models; tuning takes the preset's tuneLr (docs/world.md, design study). */
 export const PRETRAIN_LR = 2e-3;
 
 /** The base model a preset describes (pretrainSteps, modelDim, seqLen, worldBpeVocab, ...). */
@@ -281,7 +281,7 @@ export function readManifest(dir: string): BaseManifest | null {
 }
 
 /**
- * Held-out-fact completion by the base model (FACTS.md: "held-out fact completion"), two
+ * Held-out-fact completion by the base model (docs/world.md), two
  * ways for the knowledge test clozes of each language:
  * - `contains` / `containsAny`: the text before the blank is continued greedily; strict
  *   counts the value in the probed language, any-language also its English word. In

@@ -1,5 +1,5 @@
 /**
- * The results store of the experiments runner (issue 7, notebook 02): one JSON file per
+ * The results store of the experiments runner (notebook 02): one JSON file per
  * result under `ROOT/results/`, named by the config hash of the condition it describes,
  * written atomically; working folders (checkpoints, models) under `ROOT/runs/HASH/`.
  * A result carries its provenance (commit, preset, backend, seed, config hash, time,

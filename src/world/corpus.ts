@@ -1,5 +1,5 @@
 /**
- * The English-dominated pre-training corpus of the miniature world (issue 7; the
+ * The English-dominated pre-training corpus of the miniature world (the
  * paper's premise, Section 1, that the base LLM knows much in English and little in
  * other languages), composed from documents of a few sentences:
  *
@@ -13,8 +13,8 @@
  * Levers for the design study (docs/world.md), each independent:
  * - code-switching (`codeSwitchShare`, `codeSwitchP`): that share of English biographies
  *   has each non-name word replaced by its word in one drawn target language with
- *   probability p; a held-out person's values are never replaced. The second probe of
- *   ../shared/FACTS.md found this the one lever that showed the effect.
+ *   probability p; a held-out person's values are never replaced. The early probes of the
+ *   design study (docs/world.md) found this the one lever that showed the effect.
  * - parallel pairs (`parallelShare`, default 0): documents "English sentence\nX sentence"
  *   (never a held-out fact).
  * - repeated spans (`repeatShare`, default 0): documents whose 2-3 sentences are written

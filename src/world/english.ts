@@ -2,7 +2,7 @@
  * The closed English vocabulary of the miniature world: every word the grammar can
  * write, with its part of speech, and the value sets of the knowledge base's relations.
  *
- * The world is "English-dominated by construction" (issue 7; the paper's Section 1
+ * The world is "English-dominated by construction" (the paper's Section 1
  * premise that the LLM knows much in English and little elsewhere): all text starts as
  * English from these words, and each target language is derived from it word by word
  * (src/world/transduce.ts), so the transduction can map every word.
@@ -33,8 +33,8 @@ export const RELATION_IDS: readonly RelationId[] = ['job', 'pet', 'food', 'instr
  * One relation: its values and how the grammar states and asks it. `{N}` is the
  * person, `{V}` the value (with its article where the template writes one).
  * `valueKind: 'name'` values are proper names, shared by every language that shares
- * names: such a relation is the "answer values shared by both languages" control of
- * ../shared/FACTS.md (second probe).
+ * names: such a relation is the "answer values shared by both languages" control of the
+ * design study (docs/world.md).
  */
 export interface RelationSpec {
   id: RelationId;

@@ -5,8 +5,8 @@
  * A share of the people is *held out*: their facts are stated in English pre-training
  * text only, never in any target language (src/world/corpus.ts), so asking for them in
  * a target language tests whether knowledge crosses from English (the mLAMA-style
- * knowledge-infilling task, paper Section 4.1 and Table 2; issue 7 and the probes in
- * ../shared/FACTS.md). Serves notebook 02.
+ * knowledge-infilling task, paper Section 4.1 and Table 2; the design study in
+ * docs/world.md). Serves notebook 02.
  */
 
 import { Rng } from '../random/rng';

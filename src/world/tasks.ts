@@ -47,7 +47,7 @@ export interface WorldExample extends WorldRecord {
   split: Split;
   /** The expected answer (qa, knowledge: the value; others: the output). */
   answer: string;
-  /** qa, knowledge: the value in English, for a lenient "right value in any language" score (../shared/FACTS.md). */
+  /** qa, knowledge: the value in English, for a lenient "right value in any language" score (docs/world.md). */
   answerEnglish?: string;
   relation?: RelationId;
   /** knowledge: whether the person is held out (never stated in a target language). */

@@ -7,7 +7,7 @@
  * the statistics over segments; with several references each segment uses the one with
  * the best F.
  *
- * Serves the translation scores of the evaluation notebooks (FACTS: translation chrF
+ * Serves the translation scores of the evaluation notebooks (translation chrF
  * rose with the number of pairs) and the data-size series of the scaling notebook.
  */
 
