@@ -89,7 +89,7 @@ export function judgeTorchBlas(gemmGflops: number, info: string, device: string,
   return { gemmGflops, info, fair: true, why: `matmul at ${gemmGflops.toFixed(1)} GFLOP/s` };
 }
 
-/** The reference model of the speed benchmark (README, Speed). */
+/** The reference model of the speed benchmark (docs/speed.md). */
 export function referenceModel(family: 'llama' | 'neox' = 'llama', seqLen = 64): ModelConfig {
   return modelConfig({ family, vocabSize: 512, dModel: 128, nLayers: 4, nHeads: 4, maxSeqLen: seqLen });
 }

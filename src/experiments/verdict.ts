@@ -1,5 +1,5 @@
 /**
- * Verdicts on the paper's claims 1-4 (README, Experiments) computed from measured
+ * Verdicts on the paper's claims 1-4 (docs/experiments.md) computed from measured
  * results, so notebook 02 never writes one in. Each rule is stated in the code and
  * returned with the numbers it used; the thresholds are conventions of this project,
  * documented here and in the notebook.

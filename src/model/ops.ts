@@ -1,6 +1,6 @@
 /**
  * Building blocks of the laboratory transformer, written for speed on TensorFlow.js's
- * wasm backend (see README "Speed"):
+ * wasm backend (see docs/speed.md):
  * - the wasm backend hands only untransposed 2-D matmuls to XNNPACK, so `dense` and
  *   `bmm` carry their own gradients that transpose explicitly first;
  * - wasm lacks the gradient of `gather` (UnsortedSegmentSum), so embeddings are a
@@ -72,7 +72,7 @@ export function bmm(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
  * a [c, r, k] @ b [c, k, m] as one depthwise convolution: channel j of the input
  * image [1, r, k, c] is a[j], and its m filters of size 1 x k are the columns of b[j];
  * the "valid" output [1, r, 1, c*m] holds every product. wasm runs depthwise
- * convolutions in XNNPACK, about 3x faster than its BatchMatMul loop (README "Speed").
+ * convolutions in XNNPACK, about 3x faster than its BatchMatMul loop (docs/speed.md).
  */
 function bmmDepthwise(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   const [c, r, k] = a.shape;

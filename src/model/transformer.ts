@@ -141,7 +141,7 @@ export class Transformer {
     const hd = d / nHeads;
     const pre = `layers.${i}.attn.`;
     // Slicing the small weight instead of the large activation: wasm's SplitV on
-    // [tokens, 3d] and its Concat gradient cost more than three matmuls (README "Speed").
+    // [tokens, 3d] and its Concat gradient cost more than three matmuls (docs/speed.md).
     const w = this.p(pre + 'wqkv');
     const bias = this.config.family === 'neox' ? this.p(pre + 'bqkv') : null;
     const proj = (j: number): tf.Tensor2D => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU benchmark, one prepared command for the GPU test machine (see README "Speed"):
+# The GPU benchmark, one prepared command for the GPU test machine (see docs/speed.md):
 # unpacks node and dawn.node from out/gpu-bundle (test/bench/gpu/build-bundle.sh), finds a
 # Vulkan driver for Dawn, then trains the reference model with tfjs-webgpu and with
 # PyTorch CUDA in the same run. Results (JSON and logs) go to $OUT (default out/gpu-run).
