@@ -13,7 +13,7 @@
  */
 import { selectBackend, tf } from '../../src/backend';
 import { resolvePreset } from '../../src/config/presets';
-import { committedBaseDir, type Condition, tuneSpecFromSettings, tuningExamples } from '../../src/experiments';
+import { baseSpecFromSettings, committedBaseDir, type Condition, tuneSpecFromSettings, tuningExamples } from '../../src/experiments';
 import { loadModel } from '../../src/model';
 import { Rng } from '../../src/random/rng';
 import { AdamW, type Batch, type Batching, batchLossSum, makeBatches } from '../../src/train';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const backend = await selectBackend(s.backend === 'auto' ? 'wasm' : s.backend);
   const loaded = loadModel(committedBaseDir(presetName));
   const tok = loaded.tokenizer!;
-  const world = buildWorld(baseWorld(s));
+  const world = buildWorld(baseSpecFromSettings(s).world);
   const spec = tuneSpecFromSettings(s, { lang, condition, seed: s.seed });
   const { examples, replay } = tuningExamples(world, tok, spec);
   const all = [...examples, ...replay];
@@ -78,11 +78,6 @@ async function main(): Promise<void> {
   console.log(`packed / pad, examples per second: ${(out.packed! / out.pad!).toFixed(2)}`);
   opt.dispose();
   loaded.model.dispose();
-}
-
-/** The world the base was pre-trained on. */
-function baseWorld(s: ReturnType<typeof resolvePreset>['settings']) {
-  return tuneSpecFromSettings(s, { lang: s.labLanguages[0]!, condition: 'en-only' }).base.world;
 }
 
 main().catch((e) => {
