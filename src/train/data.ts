@@ -65,8 +65,8 @@ function weighted(ex: Example, objective: Objective): { tokens: number[]; w: num
   return { tokens, w };
 }
 
-/** A row: tokens, the weight of predicting each token, segment id per token (packed), examples starting in it. */
-type Row = { tokens: number[]; w: number[]; seg?: number[]; starts: number };
+/** A row of `pack` or `pad`: tokens, the weight of predicting each token, examples starting in it. */
+type Row = { tokens: number[]; w: number[]; starts: number };
 
 /** Builds the batches of one pass over `examples` in the given order; a last partial batch is dropped unless `keepLast`. */
 export function makeBatches(
