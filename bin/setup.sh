@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # xalign set-up: installs what is missing and nothing more; safe to run again.
 #   - Node.js >= 20.19 is checked (not installed: use your distribution or nvm).
-#   - Debian/Ubuntu: Jupyter (classic Notebook, nbclient, nbconvert) and Chromium
-#     (for the report's browser test) through apt, only if missing.
-#     XALIGN_NO_BROWSER=1 skips Chromium.
+#   - Debian/Ubuntu: Jupyter (classic Notebook, nbclient, nbconvert), Chromium and
+#     the Noto CJK fonts (the report's browser test; without a CJK font Chinese is
+#     drawn as empty boxes) through apt, only if missing.
+#     XALIGN_NO_BROWSER=1 skips Chromium and the fonts.
 #   - Elsewhere: prints what to install with pip and goes on.
 #   - Debian 12: lavapipe (Mesa >= 25) from bookworm-backports for the webgpu backend
 #     on CPU (XALIGN_NO_WEBGPU=1 skips it; without apt it is skipped with a message).
@@ -25,7 +26,8 @@ say "Node.js $(node --version), npm $(npm --version)"
 
 # --- System packages (Debian/Ubuntu) ----------------------------------------
 JUPYTER_PKGS=(jupyter-core jupyter-client jupyter-notebook jupyter-nbconvert python3-nbconvert python3-nbclient python3-ipykernel)
-BROWSER_PKGS=(chromium)
+# fonts-noto-cjk: Chinese (and Japanese, Korean) glyphs for the report's pages
+BROWSER_PKGS=(chromium fonts-noto-cjk)
 wanted=("${JUPYTER_PKGS[@]}")
 [ "${XALIGN_NO_BROWSER:-0}" = "1" ] || wanted+=("${BROWSER_PKGS[@]}")
 
@@ -58,6 +60,9 @@ else
     say "then point xalign at that Python with XALIGN_PYTHON=/path/to/python3. Going on."
   fi
   command -v chromium >/dev/null 2>&1 || say "no Chromium: the report's browser check will be skipped (set XALIGN_CHROMIUM to a Chromium binary)."
+  if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
+    say "no Chinese font: the report draws Chinese as empty boxes; install Noto Sans CJK (e.g. the fonts-noto-cjk package)."
+  fi
 fi
 
 # --- WebGPU on CPU (optional): Mesa >= 25 lavapipe, which Dawn accepts ----------

@@ -3,3 +3,4 @@ export * from './problem';
 export * from './optimal';
 export * from './baselines';
 export * from './analysis';
+export * from './mixture';

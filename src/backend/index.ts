@@ -6,7 +6,9 @@
  *    `@tensorflow/tfjs-node`. Optional: a user installs it; xalign never requires it.
  * 2. `webgpu`: `@tensorflow/tfjs-backend-webgpu` on Dawn (the `webgpu` npm package)
  *    when a GPU adapter exists. A software adapter (Mesa's lavapipe on CPU) is used only
- *    when forced: it is correct, and the tests use it, but slower than wasm.
+ *    when forced: it is correct, and the tests use it, but slower than wasm. Unless
+ *    forced, the adapter is first looked at in a child process, so that Dawn's own
+ *    messages appear only where webgpu is then loaded here (see probeDawnAdapter).
  * 3. `wasm`: XNNPACK with SIMD; the fastest CPU path that always installs.
  * 4. `cpu`: plain JavaScript; slow, used as the numerical oracle in tests.
  *
@@ -16,6 +18,8 @@
  */
 
 import * as tf from '@tensorflow/tfjs';
+import { execFile } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 
 export { tf };
 
@@ -76,10 +80,104 @@ async function tryTensorflow(): Promise<BackendProbe> {
 /** Software Vulkan/WebGPU adapters: correct but slower than wasm, so auto skips them. */
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe/i;
 
+/** The probe of webgpu when Dawn offers only a software adapter (`description`). */
+function softwareOnly(description: string | undefined): BackendProbe {
+  return {
+    name: 'webgpu',
+    available: false,
+    detail: `only a software adapter (${description || 'fallback'}): slower than wasm; XALIGN_BACKEND=webgpu forces it`,
+  };
+}
+
+/**
+ * Dawn prints these two lines from native code, straight to stderr, each time it opens
+ * an adapter whose limits exceed what it supports (lavapipe's do): harmless, and noise
+ * for every command and notebook when webgpu is only probed and then not used.
+ */
+const DAWN_LIMIT_WARNING = /^Warning: maxDynamic\w+ artificially reduced from \d+ to \d+ to fit dynamic offset allocation limit\.$/;
+
+/** The adapter Dawn offers, as seen from a child process. */
+interface DawnAdapter {
+  /** Description, device and vendor, as Dawn reports them. */
+  described: string;
+  /** The adapter's own description alone (e.g. "llvmpipe: Mesa 25.0.7 ..."). */
+  description: string;
+  fallback: boolean;
+}
+
+/** Run by `node -e` with the webgpu package's file URL: prints the adapter as JSON, or null. */
+const DAWN_PROBE_SCRIPT = `
+import(process.argv[1]).then(async (dawn) => {
+  const adapter = await dawn.create([]).requestAdapter();
+  const info = (adapter && adapter.info) || {};
+  const found = adapter && {
+    described: [info.description, info.device, info.vendor].filter(Boolean).join(' '),
+    description: info.description || '',
+    fallback: Boolean(adapter.isFallbackAdapter),
+  };
+  process.stdout.write(JSON.stringify(found || null), () => process.exit(0));
+}).catch((e) => {
+  process.stderr.write(String((e && e.stack) || e) + '\\n', () => process.exit(1));
+});`;
+
+/** How long the child probe may take (Dawn starts a Vulkan instance and lists adapters). */
+const DAWN_PROBE_TIMEOUT_MS = 60_000;
+
+/**
+ * The probe child's answer: the adapter, or null. Its stderr lines other than
+ * DAWN_LIMIT_WARNING are passed on to this process's stderr.
+ * @throws Error saying how the child failed (its first other stderr line, or how it ended).
+ */
+function readDawnProbe(err: (Error & { killed?: boolean; code?: unknown; signal?: unknown }) | null, stdout: string, stderr: string): DawnAdapter | null {
+  const other = stderr.split('\n').filter((l) => l.trim() !== '' && !DAWN_LIMIT_WARNING.test(l));
+  if (err) {
+    if (err.killed) throw new Error(`Dawn's adapter probe did not finish within ${DAWN_PROBE_TIMEOUT_MS / 1000} s`);
+    throw new Error(`Dawn's adapter probe failed: ${other[0] ?? `exited with ${err.signal ?? `code ${err.code}`}`}`);
+  }
+  if (other.length > 0) process.stderr.write(other.join('\n') + '\n');
+  try {
+    return JSON.parse(stdout) as DawnAdapter | null;
+  } catch {
+    throw new Error(`Dawn's adapter probe printed no adapter: ${JSON.stringify(stdout.slice(0, 200))}`);
+  }
+}
+
+let dawnProbe: Promise<DawnAdapter | null> | undefined;
+
+/**
+ * The adapter Dawn would use, found in a child process (once per process): Dawn's native
+ * stderr output cannot be caught in-process, and it should reach the terminal only when
+ * webgpu is chosen. Real errors stay visible (readDawnProbe). Resolves to null when Dawn
+ * finds no adapter.
+ */
+function probeDawnAdapter(): Promise<DawnAdapter | null> {
+  dawnProbe ??= new Promise((resolve, reject) => {
+    const url = pathToFileURL(require.resolve('webgpu')).href;
+    const args = ['-e', DAWN_PROBE_SCRIPT, url];
+    execFile(process.execPath, args, { timeout: DAWN_PROBE_TIMEOUT_MS, encoding: 'utf8' }, (err, stdout, stderr) => {
+      try {
+        resolve(readDawnProbe(err, stdout, stderr));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+  return dawnProbe;
+}
+
 async function tryWebgpu(forced = false): Promise<BackendProbe> {
   const missing = ['webgpu', '@tensorflow/tfjs-backend-webgpu'].filter((p) => !resolvable(p));
   if (missing.length > 0) {
     return { name: 'webgpu', available: false, detail: `package ${missing.join(' and ')} not installed` };
+  }
+  if (!forced) {
+    try {
+      const seen = await probeDawnAdapter();
+      if (!seen) return { name: 'webgpu', available: false, detail: 'Dawn found no GPU adapter (no Vulkan driver?)' };
+      if (seen.fallback || SOFTWARE_ADAPTER.test(seen.described)) return softwareOnly(seen.description);
+    } catch (e) {
+      return { name: 'webgpu', available: false, detail: errorText(e) };
+    }
   }
   try {
     // Dawn must be installed as navigator.gpu before the tfjs webgpu backend loads.
@@ -94,13 +192,7 @@ async function tryWebgpu(forced = false): Promise<BackendProbe> {
     const adapter = await gpu.requestAdapter();
     if (!adapter) return { name: 'webgpu', available: false, detail: 'Dawn found no GPU adapter (no Vulkan driver?)' };
     const described = [adapter.info?.description, adapter.info?.device, adapter.info?.vendor].filter(Boolean).join(' ');
-    if (!forced && (adapter.isFallbackAdapter || SOFTWARE_ADAPTER.test(described))) {
-      return {
-        name: 'webgpu',
-        available: false,
-        detail: `only a software adapter (${adapter.info?.description || 'fallback'}): slower than wasm; XALIGN_BACKEND=webgpu forces it`,
-      };
-    }
+    if (!forced && (adapter.isFallbackAdapter || SOFTWARE_ADAPTER.test(described))) return softwareOnly(adapter.info?.description);
     require('@tensorflow/tfjs-backend-webgpu');
     if (await tf.setBackend('webgpu')) {
       return { name: 'webgpu', available: true, detail: `adapter: ${adapter.info?.description || 'unnamed'}` };

@@ -9,7 +9,7 @@
  * `xalign version` does not pay for TensorFlow.js.
  */
 
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { type Command, type CommandContext, UsageError } from './command';
 
 /** Registered subcommands, loaded lazily. Later parts of the project add theirs here. */
@@ -72,6 +72,36 @@ function mainHelp(): string {
   ].join('\n');
 }
 
+/** A negative number as an option's value: "-5", "-0.5", "-.5", "-1e3", "-5k". */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * Joins an option that takes a value with a following negative number ("--budget -5",
+ * "-n -1") into one "--name=-5" argument, and turns "-n=-1" into "--n=-1".
+ * node's parseArgs refuses the first as ambiguous and reads "=-1" as the value of the
+ * second; joined, the value reaches the option's own check, which names the option and
+ * its range. Arguments after "--" are left alone.
+ */
+export function attachNegativeValues(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const takesValue = (name: string) => Object.hasOwn(options, name) && options[name]!.type === 'string';
+  const longOf = (short: string) => Object.keys(options).find((k) => options[k]!.short === short);
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return [...out, ...args.slice(i)];
+    const shortEq = /^-([A-Za-z])=(.*)$/s.exec(a);
+    const shortName = shortEq ? longOf(shortEq[1]!) : undefined;
+    if (shortName !== undefined && takesValue(shortName)) {
+      out.push(`--${shortName}=${shortEq![2]}`);
+      continue;
+    }
+    const name = a.startsWith('--') ? a.slice(2) : /^-[A-Za-z]$/.test(a) ? longOf(a[1]!) : undefined;
+    if (name !== undefined && takesValue(name) && NEGATIVE_NUMBER.test(args[i + 1] ?? '')) out.push(`--${name}=${args[++i]}`);
+    else out.push(a);
+  }
+  return out;
+}
+
 function printError(err: unknown, json: boolean): void {
   const e = err instanceof Error ? err : new Error(String(err));
   if (json) process.stdout.write(JSON.stringify({ error: { name: e.name, message: e.message } }) + '\n');
@@ -99,9 +129,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   let ctx: CommandContext;
   try {
+    const options: NonNullable<ParseArgsConfig['options']> = { ...command.options, json: { type: 'boolean', default: false } };
     const parsed = parseArgs({
-      args: rest,
-      options: { ...command.options, json: { type: 'boolean', default: false } },
+      args: attachNegativeValues(rest, options),
+      options,
       allowPositionals: true,
       strict: true,
     });

@@ -24,7 +24,12 @@ export interface SettingSpec {
   max?: number;
   /** For 'string' and 'string[]': the allowed values, if restricted. */
   choices?: readonly string[];
+  /** For 'string[]': the form every item must have, if restricted, and its description. */
+  itemPattern?: { regex: RegExp; doc: string };
 }
+
+/** A language code as the data readers name files and folders (ISO 639, 2-3 lower-case letters). */
+const LANGUAGE_CODE = { regex: /^[a-z]{2,3}$/, doc: 'language codes (ISO 639: 2-3 lower-case letters, e.g. zh)' };
 
 /** The six target languages of the paper, ISO 639-1. */
 export const PAPER_LANGUAGES = ['ar', 'el', 'hi', 'tr', 'vi', 'zh'] as const;
@@ -33,7 +38,7 @@ export const PAPER_LANGUAGES = ['ar', 'el', 'hi', 'tr', 'vi', 'zh'] as const;
 export const SETTINGS = {
   seed: { kind: 'int', min: 0, max: 0xffffffff, doc: 'Base seed; every random stream forks from it.' },
   seeds: { kind: 'int', min: 1, max: 100, doc: 'Number of seeds for experiments reported with confidence intervals.' },
-  languages: { kind: 'string[]', doc: 'Target languages (ISO 639-1) the notebooks study.' },
+  languages: { kind: 'string[]', itemPattern: LANGUAGE_CODE, doc: 'Target languages (ISO 639-1) the notebooks study.' },
   backend: {
     kind: 'string',
     choices: ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'],
@@ -47,6 +52,7 @@ export const SETTINGS = {
   seqLen: { kind: 'int', min: 8, doc: 'Maximum sequence length in tokens.' },
   batchSize: { kind: 'int', min: 1, doc: 'Sequences per optimiser step.' },
   pretrainSteps: { kind: 'int', min: 0, doc: 'Optimiser steps for pre-training the base model.' },
+  pretrainLr: { kind: 'number', min: 1e-6, max: 1, doc: 'Peak learning rate of pre-training the base model (cosine decay with warm-up; docs/world.md, design study).' },
   tuneSteps: { kind: 'int', min: 0, doc: 'Optimiser steps for each instruction-tuning condition.' },
   evalExamples: { kind: 'int', min: 1, doc: 'Test examples per task and language.' },
   bootstrapSamples: { kind: 'int', min: 10, doc: 'Resamples for bootstrap confidence intervals and tests.' },
@@ -69,8 +75,9 @@ export const SETTINGS = {
   worldTranslationPairs: { kind: 'int', min: 1, doc: 'Miniature world: English-X translation pairs in the training pool per language.' },
   worldBpeVocab: { kind: 'int', min: 260, doc: 'Miniature world: vocabulary of the BPE tokenizer trained on the pre-training corpus (src/experiments).' },
   tuneSeqLen: { kind: 'int', min: 8, doc: 'Token cap on an instruction-tuning example (prompt + response); pre-training packs rows of seqLen.' },
-  labLanguages: { kind: 'string[]', doc: 'Miniature world: the target languages notebook 02 tunes and scales (a subset of languages).' },
-  labGridLanguages: { kind: 'string[]', doc: 'Miniature world: the languages of notebook 02\'s paired grid (every condition, every seed; a subset of labLanguages); the others get the scaling series only.' },
+  labLanguages: { kind: 'string[]', choices: PAPER_LANGUAGES, doc: 'Miniature world: the target languages notebook 02 tunes and scales (a subset of languages).' },
+  labGridLanguages: { kind: 'string[]', choices: PAPER_LANGUAGES, doc: 'Miniature world: the languages of notebook 02\'s paired grid (every condition, every seed; a subset of labLanguages); the others get the scaling series only.' },
+  labRealRun: { kind: 'boolean', doc: 'Notebook 02 also tunes the recipe once on the real corpus\'s pairs (first grid language, when `xalign data build` has run) and scores real translation.' },
   tuneLr: { kind: 'number', min: 1e-6, max: 1, doc: 'Peak learning rate of instruction tuning (miniature world; cosine decay with warm-up).' },
   tuneBatchSize: { kind: 'int', min: 1, doc: 'Rows per instruction-tuning step (miniature world): one example each with tuneBatching=pad, several whole examples with packed.' },
   tuneBatching: {
@@ -80,6 +87,7 @@ export const SETTINGS = {
   },
   worldQaPeople: { kind: 'int', min: 1, max: 2, doc: 'Miniature world: strangers in a context-QA passage (2: the answer must be bound to the asked name; 1: one value of each kind).' },
   worldQaAnswer: { kind: 'string', choices: ['value', 'sentence'], doc: 'Miniature world: a context-QA answer is the value alone, or a sentence stating the fact (scored by contains either way).' },
+  worldKnowledgeAnswer: { kind: 'string', choices: ['sentence', 'value'], doc: 'Miniature world: a knowledge answer restates the cloze with the blank filled, or is the value alone (scored by contains either way).' },
   tuneReplayShare: { kind: 'number', min: 0, max: 0.5, doc: 'Share of tuning examples that are pre-training documents (language-model loss), replayed to keep what the base model knows (0 = off).' },
   tuneEvalExamples: { kind: 'int', min: 1, doc: 'Test records per task and language when a tuned model is evaluated (miniature world).' },
   scalingPairs: { kind: 'int[]', min: 1, doc: 'Translation-pair counts of the scaling series (notebook 02; four or more, so that a two-parameter law per language keeps a point to spare for leave-one-out).' },
@@ -128,6 +136,7 @@ const PRESETS: Record<PresetName, Preset> = {
       seqLen: 32,
       batchSize: 8,
       pretrainSteps: 20,
+      pretrainLr: 2e-3,
       tuneSteps: 10,
       evalExamples: 20,
       bootstrapSamples: 100,
@@ -148,12 +157,14 @@ const PRESETS: Record<PresetName, Preset> = {
       tuneSeqLen: 96,
       labLanguages: ['zh', 'tr'],
       labGridLanguages: ['zh', 'tr'],
+      labRealRun: true,
       tuneLr: 5e-4,
       tuneBatchSize: 8,
       tuneBatching: 'packed',
       tuneReplayShare: 0,
       worldQaPeople: 2,
       worldQaAnswer: 'value',
+      worldKnowledgeAnswer: 'sentence',
       tuneEvalExamples: 20,
       scalingPairs: [20, 50, 100, 150, 200],
       workers: 2,
@@ -175,6 +186,7 @@ const PRESETS: Record<PresetName, Preset> = {
       seqLen: 128,
       batchSize: 32,
       pretrainSteps: 1100,
+      pretrainLr: 2e-3,
       tuneSteps: 100,
       evalExamples: 200,
       bootstrapSamples: 1000,
@@ -195,12 +207,14 @@ const PRESETS: Record<PresetName, Preset> = {
       tuneSeqLen: 256,
       labLanguages: ['el', 'zh', 'hi'],
       labGridLanguages: ['el'],
+      labRealRun: false,
       tuneLr: 1e-3,
       tuneBatchSize: 8,
       tuneBatching: 'packed',
       tuneReplayShare: 0,
       worldQaPeople: 2,
       worldQaAnswer: 'value',
+      worldKnowledgeAnswer: 'sentence',
       tuneEvalExamples: 40,
       scalingPairs: [100, 300, 1000, 3000],
       workers: 2,
@@ -222,6 +236,7 @@ const PRESETS: Record<PresetName, Preset> = {
       seqLen: 256,
       batchSize: 64,
       pretrainSteps: 20000,
+      pretrainLr: 2e-3,
       tuneSteps: 3000,
       evalExamples: 1000,
       bootstrapSamples: 1000,
@@ -242,12 +257,14 @@ const PRESETS: Record<PresetName, Preset> = {
       tuneSeqLen: 384,
       labLanguages: [...PAPER_LANGUAGES],
       labGridLanguages: [...PAPER_LANGUAGES],
+      labRealRun: true,
       tuneLr: 5e-4,
       tuneBatchSize: 32,
       tuneBatching: 'packed',
       tuneReplayShare: 0,
       worldQaPeople: 2,
       worldQaAnswer: 'value',
+      worldKnowledgeAnswer: 'sentence',
       tuneEvalExamples: 400,
       scalingPairs: [300, 1000, 3000, 10000, 30000, 50000],
       workers: 8,
@@ -283,7 +300,9 @@ function describe(spec: SettingSpec): string {
   const range =
     spec.min !== undefined || spec.max !== undefined ? ` in [${spec.min ?? '-inf'}, ${spec.max ?? 'inf'}]` : '';
   const choices = spec.choices ? ` (one of ${spec.choices.join(', ')})` : '';
-  return `${spec.kind}${range}${choices}`;
+  const items = spec.itemPattern ? ` of ${spec.itemPattern.doc}` : '';
+  const distinct = spec.kind === 'string[]' ? ', without repeats' : '';
+  return `${spec.kind}${items}${range}${choices}${distinct}`;
 }
 
 /**
@@ -319,6 +338,8 @@ export function checkSetting(key: string, value: unknown, source = 'overrides'):
     case 'string[]':
       if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && v !== '')) fail();
       if (spec.choices && !(value as string[]).every((v) => spec.choices!.includes(v))) fail();
+      if (spec.itemPattern && !(value as string[]).every((v) => spec.itemPattern!.regex.test(v))) fail();
+      if (new Set(value as string[]).size !== (value as string[]).length) fail();
       break;
     case 'int[]':
       if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Number.isInteger(v))) fail();
@@ -329,14 +350,23 @@ export function checkSetting(key: string, value: unknown, source = 'overrides'):
   return value;
 }
 
+/** A number written in decimal (e.g. 7, -0.5, 1e-3); not hexadecimal, binary, blank or Infinity. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** The number `text` spells in decimal, or NaN: `Number()` alone would read "0x10" as 16 and "" as 0. */
+export function parseDecimal(text: string): number {
+  const t = text.trim();
+  return DECIMAL.test(t) ? Number(t) : NaN;
+}
+
 /** Parses the text of one `key=value` override into the setting's type. */
 export function parseSettingValue(key: string, text: string, source = '--set'): unknown {
   if (!Object.hasOwn(SETTINGS, key)) checkSetting(key, undefined, source); // throws "unknown setting"
   const spec: SettingSpec = SETTINGS[key as SettingKey];
   let value: unknown = text;
   if (spec.kind === 'int' || spec.kind === 'number') {
-    value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value)) {
+    value = parseDecimal(text);
+    if (!Number.isFinite(value)) {
       throw new SettingsError(`${source}: setting "${key}" must be ${describe(spec)}, got "${text}"`, key);
     }
   }
@@ -344,7 +374,7 @@ export function parseSettingValue(key: string, text: string, source = '--set'): 
   else if (spec.kind === 'string[]') value = text.split(/[+\s]+/).filter((s) => s !== '');
   else if (spec.kind === 'int[]') {
     const parts = text.split(/[+\s]+/).filter((s) => s !== '');
-    value = parts.map(Number);
+    value = parts.map(parseDecimal);
     if (parts.length === 0 || (value as number[]).some((v) => !Number.isFinite(v))) {
       throw new SettingsError(`${source}: setting "${key}" must be ${describe(spec)}, got "${text}"`, key);
     }

@@ -12,7 +12,9 @@
 import { pairedBootstrapStats } from '../eval/metrics/significance';
 import { studentTQuantile } from '../scaling/student-t';
 import { segmentMetric } from './evaluate';
-import type { Condition, SegmentStats, TuneSpec } from './runner';
+import type { Condition } from './conditions';
+import type { SegmentStats } from './evaluate';
+import type { TuneSpec } from './spec';
 import type { ExperimentResult } from './store';
 
 export interface SeedSummary {

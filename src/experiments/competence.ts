@@ -11,11 +11,12 @@
  * | summarisation (XL-Sum-like) | ROUGE-L | >= 40 |
  *
  * beside what the base model knew before tuning: its held-out fact completion in English
- * (continuation and likelihood ranking, src/experiments/runner.ts `probeFacts`).
+ * (continuation and likelihood ranking, src/experiments/base.ts `probeFacts`).
  */
 
 import { seedSummary, type SeedSummary } from './compare';
-import type { MetricValues } from './store';
+import { targetPairs, type TuneSpec } from './spec';
+import type { ExperimentResult, MetricValues } from './store';
 
 /** One competence score: where it is read in a tuning result's metrics, and its target. */
 export interface CompetenceScore {
@@ -88,4 +89,35 @@ export function competenceTable(results: readonly { spec: { lang: string; condit
     }
     return { lang, condition, seeds: comps.length, scores, met, competent: COMPETENCE_SCORES.every((s) => met[s.task]) };
   });
+}
+
+/**
+ * Notebook 02's competence rows: the paired grid per condition, then each point of the
+ * scaling series that is not a grid run, as "recipe, N pairs".
+ */
+export function labCompetence(grid: readonly ExperimentResult<TuneSpec>[], series: readonly ExperimentResult<TuneSpec>[]): CompetenceRow[] {
+  const inGrid = new Set(grid.map((g) => g.provenance.configHash));
+  return competenceTable([
+    ...grid,
+    ...series.filter((r) => !inGrid.has(r.provenance.configHash)).map((r) => ({ spec: { lang: r.spec.lang, condition: `recipe, ${targetPairs(r.spec)} pairs` }, metrics: r.metrics })),
+  ]);
+}
+
+/** A competence row for display: each score as "mean (lower to upper)", marked when below its target. */
+export function competenceDisplay(r: CompetenceRow): Record<string, string | number> {
+  const interval = (x: SeedSummary) => (x.lower === null ? x.mean.toFixed(1) : `${x.mean.toFixed(1)} (${x.lower.toFixed(1)} to ${x.upper!.toFixed(1)})`);
+  return {
+    lang: r.lang, condition: r.condition, seeds: r.seeds,
+    ...Object.fromEntries(COMPETENCE_SCORES.map((s) => [`${s.label} >= ${s.target}`, `${interval(r.scores[s.task])}${r.met[s.task] ? '' : ' (below)'}`])),
+  };
+}
+
+/** One sentence on whether the English-only models are competent, naming every row below a target otherwise. */
+export function competenceSummary(rows: readonly CompetenceRow[]): string {
+  const baseline = rows.filter((r) => r.condition === 'en-only');
+  if (baseline.length > 0 && baseline.every((r) => r.competent)) {
+    return `English-only models meet every competence target in ${baseline.map((r) => r.lang).join(', ')}: the comparisons below are between models that learned their tasks.`;
+  }
+  const below = rows.filter((r) => !r.competent).map((r) => `${r.lang} ${r.condition} (${COMPETENCE_SCORES.filter((s) => !r.met[s.task]).map((s) => s.task).join(', ')})`);
+  return `Below target: ${below.join('; ')}. Read the comparisons below with that in mind.`;
 }

@@ -12,10 +12,11 @@ import { sequenceLogLikelihoods } from '../model/generate';
 import type { Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
 import type { World } from '../world/world';
+import { DEFAULT_TASK_FORMAT } from '../world/tasks';
 
 /** Mean NLL per token of the first and the second copy of `n` English QA passages (one stranger each). */
 export async function probeCopying(model: Transformer, tok: Tokenizer, world: World, n = 20): Promise<{ first: number; second: number }> {
-  const recs = world.examples('qa', 'en', 'test', n, { qaPeople: 1, qaAnswer: 'value' });
+  const recs = world.examples('qa', 'en', 'test', n, { ...DEFAULT_TASK_FORMAT, qaPeople: 1, qaAnswer: 'value' });
   const seqs: number[][] = [];
   let tokens = 0;
   // a passage longer than half the model's context is cut to fit twice
@@ -47,7 +48,7 @@ export async function probeCopying(model: Transformer, tok: Tokenizer, world: Wo
  * passage too long for the model keeps its end; NaN when no statement fits at all.
  */
 export async function probeContextRecall(model: Transformer, tok: Tokenizer, world: World, n = 40): Promise<number> {
-  const recs = world.examples('qa', 'en', 'test', n, { qaPeople: 2, qaAnswer: 'sentence' });
+  const recs = world.examples('qa', 'en', 'test', n, { ...DEFAULT_TASK_FORMAT, qaPeople: 2, qaAnswer: 'sentence' });
   let right = 0;
   let scored = 0;
   for (const r of recs) {

@@ -18,7 +18,10 @@ import { corpusContains, corpusExactMatch } from '../eval/metrics/exact-match';
 import { generate } from '../model/generate';
 import { encodeInstruction, type Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
-import type { WorldExample } from '../world/tasks';
+import type { World } from '../world/world';
+import { DEFAULT_TASK_FORMAT, type TaskFormat, type WorldExample } from '../world/tasks';
+import { realTranslationRecords } from './real-data';
+import type { TuneSpec } from './spec';
 import type { MetricValues } from './store';
 
 /** The instruction text X of a record, as the trainer builds it (src/data/records.ts). */
@@ -144,5 +147,55 @@ export function segmentStatsFor(task: string, lang: string, records: readonly Wo
           : [records.map((r) => r.output)];
     out[name] = segmentMetric(name, lang).segmentStats(hyps, refs).map((row) => [...row]);
   }
+  return out;
+}
+
+/** Per-segment statistics: segments[task][lang][metric] = one row per test record (see SEGMENT_METRICS). */
+export type SegmentStats = Record<string, Record<string, Record<string, number[][]>>>;
+
+/** One test record of each task and language, with the model's output (a result's `extra.samples`). */
+export interface EvalSample {
+  prompt: string;
+  output: string;
+  gold: string;
+}
+
+/** What {@link evaluateTuned} returns. */
+export interface TunedEvaluation {
+  metrics: Record<string, Record<string, MetricValues>>;
+  segments: SegmentStats;
+  samples: Record<string, EvalSample>;
+  /** TASK/LANG: how many test records `containsNative` counts (the others have loan-word answers). */
+  nativeRecords: Record<string, number>;
+  /** TASK/LANG: the first {@link MISSES_KEPT} records whose answer the output does not contain (qa, knowledge), to read what went wrong. */
+  misses: Record<string, EvalSample[]>;
+}
+
+/** Wrong answers a result keeps per task and language. */
+export const MISSES_KEPT = 5;
+
+/** Evaluates a model on a tune spec's test tasks and languages (metrics[task][lang]), and on the real corpus when the spec asks. */
+export async function evaluateTuned(model: Transformer, tok: Tokenizer, world: World, ev: TuneSpec['eval'], format: Readonly<TaskFormat> = DEFAULT_TASK_FORMAT): Promise<TunedEvaluation> {
+  const out: TunedEvaluation = { metrics: {}, segments: {}, samples: {}, nativeRecords: {}, misses: {} };
+  const score = async (key: string, task: WorldExample['task'], lang: string, recs: WorldExample[]) => {
+    const hyps = await predict(model, tok, recs, { maxNewTokens: maxNewTokensFor(task, tok, recs) });
+    const m = scoreTask(task, lang, recs, hyps);
+    (out.metrics[key] ??= {})[lang] = m;
+    const seg = segmentStatsFor(task, lang, recs, hyps);
+    (out.segments[key] ??= {})[lang] = seg;
+    out.samples[`${key}/${lang}`] = { prompt: recordPrompt(recs[0]!), output: hyps[0]!, gold: recs[0]!.output };
+    if (seg.contains) {
+      const missed = recs.map((r, i) => ({ prompt: recordPrompt(r), output: hyps[i]!, gold: r.answer })).filter((_, i) => seg.contains![i]![0] === 0);
+      out.misses[`${key}/${lang}`] = missed.slice(0, MISSES_KEPT);
+    }
+    if (m.containsNative !== undefined) out.nativeRecords[`${key}/${lang}`] = nativeIndices(recs).length;
+  };
+  for (const task of ev.tasks) {
+    for (const lang of ev.langs) {
+      if (task === 'translation' && lang === 'en') continue;
+      await score(task, task, lang, world.examples(task, lang, 'test', ev.n, format));
+    }
+  }
+  if (ev.realTranslation) await score('translation-real', 'translation', ev.langs[0]!, realTranslationRecords(ev.langs[0]!, 'test', ev.n));
   return out;
 }

@@ -1,7 +1,12 @@
-/** Experiments (notebook 02): results store, runner, evaluation on the world's tasks. */
+/** Experiments (notebook 02): results store, specs and conditions, base models, tuning, evaluation on the world's tasks. */
 export * from './store';
 export * from './evaluate';
-export * from './runner';
+export * from './conditions';
+export * from './spec';
+export * from './run';
+export * from './real-data';
+export * from './base';
+export * from './tune';
 export * from './table';
 export * from './compare';
 export * from './pool';

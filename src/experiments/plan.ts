@@ -5,13 +5,17 @@
  *   claims 1 and 2, with intervals and paired tests);
  * - the scaling series: the recipe at each of `scalingPairs` in every `labLanguages`
  *   (Figure 2, claims 3 and 4), one seed;
- * - one recipe run on the real corpus in the first grid language, when it is built.
+ * - one recipe run on the real corpus in the first grid language, when `labRealRun` is
+ *   set and the corpus is built.
  * A spec listed twice (the grid's recipe at the default pairs is also a scaling point)
  * is trained once by the pool.
  */
 
 import type { Settings } from '../config/presets';
-import { CONDITIONS, tuneSpecFromSettings, type TuneSpec } from './runner';
+import { CONDITIONS } from './conditions';
+import { type PoolOptions, runTunePool } from './pool';
+import { targetPairs, tuneSpecFromSettings, type TuneSpec } from './spec';
+import type { ExperimentResult } from './store';
 import { scalingSpecs } from './scaling';
 
 export interface LabPlan {
@@ -38,10 +42,41 @@ export function labPlan(s: Settings): LabPlan {
   const scaling = scalingSpecs(s, s.labLanguages);
   let real: TuneSpec | null = null;
   let realSkipped: string | undefined;
-  try {
-    real = tuneSpecFromSettings(s, { lang: s.labGridLanguages[0]!, condition: 'bilingual+translation', seed: s.seed, real: true });
-  } catch (e) {
-    realSkipped = (e as Error).message;
+  if (!s.labRealRun) realSkipped = 'labRealRun is false on this preset (XALIGN_SET=labRealRun=true adds it)';
+  else {
+    try {
+      real = tuneSpecFromSettings(s, { lang: s.labGridLanguages[0]!, condition: 'bilingual+translation', seed: s.seed, real: true });
+    } catch (e) {
+      realSkipped = (e as Error).message;
+    }
   }
   return { grid, scaling, real, ...(realSkipped ? { realSkipped } : {}), all: [...grid, ...scaling, ...(real ? [real] : [])] };
+}
+
+/** A short name of a run for progress lines: language, condition, seed and, with translation, its pairs. */
+export function runLabel(s: TuneSpec): string {
+  const pairs = targetPairs(s);
+  return `${s.lang} ${s.condition} seed ${s.seed}${pairs > 0 ? ` ${s.data.real ? 'real' : pairs} pairs` : ''}`;
+}
+
+/** What {@link runLab} returns: each part of the plan's results, in the plan's order. */
+export interface LabResults {
+  grid: ExperimentResult<TuneSpec>[];
+  series: ExperimentResult<TuneSpec>[];
+  real: ExperimentResult<TuneSpec> | null;
+  /** Runs trained now (the others were in the store). */
+  trained: number;
+  seconds: number;
+}
+
+/**
+ * Trains (or reuses) every run of a plan in one pool, so the workers stay busy to the
+ * end, and hands the results back split as the plan is. Every run must finish: a plan
+ * cut short by `stopAt` is an error here (a recorded run keeps partial results instead).
+ */
+export async function runLab(plan: LabPlan, o: PoolOptions): Promise<LabResults> {
+  const pool = await runTunePool(plan.all, o);
+  if (pool.missing.length) throw new Error(`runLab: ${pool.missing.length} of ${plan.all.length} runs did not start before the deadline (first: ${runLabel(pool.missing[0]!)})`);
+  const [g, n] = [plan.grid.length, plan.scaling.length];
+  return { grid: pool.results.slice(0, g), series: pool.results.slice(g, g + n), real: plan.real ? pool.results[g + n]! : null, trained: pool.trained, seconds: pool.seconds };
 }

@@ -17,7 +17,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../provenance';
 import type { TrainEvent } from '../train/trainer';
-import { type RunOptions, runPretrain, runTune, type TuneSpec } from './runner';
+import { runPretrain } from './base';
+import type { RunOptions } from './run';
+import { targetPairs, type TuneSpec } from './spec';
+import { runTune } from './tune';
 import { configHash, type ExperimentResult, ResultStore } from './store';
 import { selectBackend } from '../backend';
 
@@ -165,7 +168,7 @@ function runChild(spec: TuneSpec, o: PoolOptions, onEvent: (e: TrainEvent & { ph
       if (code === 0) resolve();
       else {
         const tail = stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Warning: maxDynamic')).slice(-12).join('\n');
-        reject(new Error(`experiment worker for ${spec.lang} ${spec.condition} seed ${spec.seed} (pairs ${spec.data.translationPairs}) ${signal ? `was killed by ${signal}` : `exited with ${code}`}:\n${tail}`));
+        reject(new Error(`experiment worker for ${spec.lang} ${spec.condition} seed ${spec.seed} (pairs ${targetPairs(spec)}) ${signal ? `was killed by ${signal}` : `exited with ${code}`}:\n${tail}`));
       }
     });
     child.stdin!.end(JSON.stringify(job));

@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import { fitLawsByLanguage, type LawFit } from '../scaling/fit';
 import type { ScalingPoint } from '../scaling/law';
 import { compareConditions, type ConditionComparison } from './compare';
-import { CONDITIONS, type Condition, type TuneSpec } from './runner';
+import { CONDITIONS, type Condition } from './conditions';
+import type { Settings } from '../config/presets';
+import { targetPairs, type TuneSpec, upgradeResults } from './spec';
 import { scalingPoints } from './scaling';
 import { type ExperimentResult, ResultStore } from './store';
 import {
@@ -107,7 +109,8 @@ export function readRecordedRun(dir: string): { meta: RecordedRunMeta; results: 
   const all = path.join(dir, 'results.json');
   const listed = fs.existsSync(all) ? readJson<ExperimentResult[]>(all) : new ResultStore(dir).list();
   if (!Array.isArray(listed)) throw new Error(`${all}: expected a list of results`);
-  const results = listed.filter((r) => r.kind === 'tune') as ExperimentResult<TuneSpec>[];
+  // results of older spec versions are read in today's shape
+  const results = upgradeResults(listed.filter((r) => r.kind === 'tune')) as ExperimentResult<TuneSpec>[];
   const missing = meta.finished.filter((h) => !results.some((r) => r.provenance.configHash === h));
   if (missing.length) throw new Error(`${metaFile}: lists ${missing.length} finished run(s) with no result in ${dir} (first: ${missing[0]})`);
   return { meta, results };
@@ -118,7 +121,29 @@ export function splitLabResults(results: readonly ExperimentResult[], gridPairs:
   const tunes = results.filter((r) => r.kind === 'tune') as ExperimentResult<TuneSpec>[];
   const recipe = (r: ExperimentResult<TuneSpec>) => r.spec.condition === 'bilingual+translation' && !r.spec.data.real;
   return {
-    grid: tunes.filter((r) => !r.spec.data.real && (!recipe(r) || r.spec.data.translationPairs === gridPairs)),
+    grid: tunes.filter((r) => !r.spec.data.real && (!recipe(r) || targetPairs(r.spec) === gridPairs)),
     series: tunes.filter((r) => recipe(r) && r.spec.seed === seriesSeed),
   };
+}
+
+/** The recorded run folders under `root` (each with a recorded.json), sorted by name; none when `root` is absent. */
+export function recordedRunDirs(root: string): string[] {
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root).sort().map((d) => path.join(root, d)).filter((d) => fs.existsSync(path.join(d, 'recorded.json')));
+}
+
+/** A recorded run's label and provenance, as markdown: the folder, machine, backend, commit, settings, time, runs finished and the command. */
+export function recordedRunHeader(dir: string, m: RecordedRunMeta): string {
+  return [
+    `**Recorded result** from \`${dir}\`, not computed by this notebook.`,
+    `- machine: ${m.machine.gpu ?? 'no GPU'}, ${m.machine.cpus} CPU cores (${m.machine.cpuModel}); backend ${m.backend}; ${m.workers} worker processes`,
+    `- commit ${m.commit}, preset ${m.preset} with ${JSON.stringify(m.overrides)}; started ${m.started}, ${(m.seconds / 60).toFixed(1)} min`,
+    `- ${m.finished.length} of ${m.specs} runs finished${m.missing.length ? ` (${m.missing.length} not started before the deadline; the same command resumes them)` : ''}`,
+    `- command: \`${m.command}\``,
+  ].join('\n');
+}
+
+/** A setting of a recorded run: its override, else the preset's value today. */
+export function recordedSetting<K extends keyof Settings>(m: RecordedRunMeta, s: Settings, key: K): Settings[K] {
+  return (key in m.overrides ? m.overrides[key] : s[key]) as Settings[K];
 }

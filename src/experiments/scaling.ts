@@ -13,7 +13,7 @@
 import type { Settings } from '../config/presets';
 import type { ScalingPoint } from '../scaling/law';
 import { POINT_COLUMNS } from '../scaling/points-csv';
-import { tuneSpecFromSettings, type TuneSpec } from './runner';
+import { targetPairs, tuneSpecFromSettings, type TuneSpec } from './spec';
 import type { ExperimentResult } from './store';
 
 /** One run per language and size, at `seed` (default: the preset's). */
@@ -32,8 +32,9 @@ export function scalingPoints(results: readonly ExperimentResult[], gammas: Read
     if (spec.kind !== 'tune' || spec.condition !== 'bilingual+translation') continue;
     const v = r.metrics[task]?.[spec.lang]?.[metric];
     if (v === undefined) throw new RangeError(`scaling points: result ${r.provenance.configHash} (${r.label}) has no ${task}/${spec.lang}/${metric}`);
-    const key = `${spec.lang}\t${spec.data.translationPairs}`;
-    const g = groups.get(key) ?? { lang: spec.lang, x: spec.data.translationPairs, scores: [] };
+    const x = targetPairs(spec);
+    const key = `${spec.lang}\t${x}`;
+    const g = groups.get(key) ?? { lang: spec.lang, x, scores: [] };
     g.scores.push(v);
     groups.set(key, g);
   }

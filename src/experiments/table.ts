@@ -4,8 +4,8 @@
  * English-only baseline.
  */
 
-import type { Condition, TuneSpec } from './runner';
-import { CONDITIONS } from './runner';
+import { CONDITIONS, type Condition } from './conditions';
+import type { TuneSpec } from './spec';
 import type { ExperimentResult } from './store';
 
 /** The metrics shown per task (the headline one first). */

@@ -1,12 +1,15 @@
 /**
- * The report's front page, `out/index.html`: one row per notebook with its status,
- * run time, preset, backend, seed and commit, linking the executed notebook's page.
+ * The report's front page, `out/index.html`: one row per notebook, listed by its title
+ * (its first heading) with its file name, status, run time, preset, backend, seed and
+ * commit, linking the executed notebook's page.
  */
 
 import { escapeHtml, formatDuration } from '../viz/format';
 
 export interface NotebookResult {
   notebook: string;
+  /** The notebook's title (its first Markdown heading), or null when it has none. */
+  title?: string | null;
   ok: boolean;
   seconds: number | null;
   cells: number | null;
@@ -36,7 +39,9 @@ export function indexPageHtml(results: readonly NotebookResult[], info: IndexPag
   const skipCount = results.filter((r) => r.skipped).length;
   const rows = results
     .map((r) => {
-      const name = r.html ? `<a href="${escapeHtml(r.html)}">${escapeHtml(r.notebook)}</a>` : escapeHtml(r.notebook);
+      const label = escapeHtml(r.title || r.notebook);
+      const linked = r.html ? `<a href="${escapeHtml(r.html)}">${label}</a>` : label;
+      const name = r.title && r.title !== r.notebook ? `${linked}<br><code class="file">${escapeHtml(r.notebook)}</code>` : linked;
       const status = r.skipped
         ? `<span class="skipped">skipped: ${escapeHtml(r.skipped)}</span>`
         : r.ok
@@ -53,9 +58,11 @@ export function indexPageHtml(results: readonly NotebookResult[], info: IndexPag
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>xalign report (${escapeHtml(info.preset)})</title>
 <style>
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
+body { font-family: system-ui, sans-serif, "Noto Sans CJK SC"; margin: 2em auto; padding: 0 1em; max-width: 64em; color: #222; overflow-wrap: break-word; }
 table { border-collapse: collapse; width: 100%; }
-th, td { padding: .35em .6em; border-bottom: 1px solid #ddd; text-align: left; }
+th, td { padding: .35em .6em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
+th, td.num { white-space: nowrap; }
+code.file { color: #666; font-size: .85em; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .ok { color: #1a7f37; } .failed { color: #cf222e; font-weight: bold; } .skipped { color: #777; }
 </style></head>

@@ -4,8 +4,10 @@
  * Each notebook runs in its own kernel through `kernels/runner.py` (nbclient), which
  * prints progress and writes `out/NAME.ipynb`, `out/NAME.html` and `out/NAME.run.json`.
  * The notebook itself writes `out/NAME.provenance.json` (preset, backend, seed, commit)
- * through the session it starts. This module then writes `out/index.html` linking
- * every page with its status, run time, preset and backend.
+ * through the session it starts. This module then finishes each page (its title, a
+ * header, a style that fits the window, one shared plotly.js: src/report/page.ts) and
+ * writes `out/index.html` linking every page by title with its status, run time,
+ * preset and backend.
  */
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -13,9 +15,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { presetFromEnv } from '../config/presets';
 import { PROJECT_ROOT } from '../provenance';
-import { indexPageHtml, type NotebookResult } from './index-page';
+import { projectJupyterEnv } from './jupyter-env';
+import { indexPageHtml, type IndexPageInfo, type NotebookResult } from './index-page';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { readNotebook } from './notebook-files';
+import { finishNotebookPage, notebookTitle } from './page';
 
 export interface ReproduceOptions {
   /** Notebook files to run, in order; default: every `notebooks/*.ipynb`, sorted. */
@@ -127,6 +131,49 @@ export function presetSkipReason(notebook: string, preset: string): string | nul
   return reason;
 }
 
+/**
+ * Finishes `outDir/STEM.html` (src/report/page.ts) and returns its name, or null when
+ * the runner wrote no page. A page that cannot be finished is kept as written, with a
+ * message: the run's results matter more than its looks.
+ */
+function finishPage(outDir: string, stem: string, title: string | null, log: (line: string) => void): string | null {
+  const page = `${stem}.html`;
+  if (!fs.existsSync(path.join(outDir, page))) return null;
+  try {
+    finishNotebookPage(outDir, page, { title: title ?? stem });
+  } catch (e) {
+    log(`${page}: page left as nbconvert wrote it (${(e as Error).message})`);
+  }
+  return page;
+}
+
+/** Writes `index.html` and `index.json`; returns the index page's path. */
+function writeIndex(outDir: string, results: NotebookResult[], info: IndexPageInfo): string {
+  const index = path.join(outDir, 'index.html');
+  writeFileAtomic(index, indexPageHtml(results, info));
+  writeJsonAtomic(path.join(outDir, 'index.json'), { preset: info.preset, overridden: info.overridden, totalSeconds: info.totalSeconds, results });
+  return index;
+}
+
+/**
+ * Finishes an existing report again without running anything: every page listed in
+ * `outDir/index.json` gets its title, header, style and the shared plotly.js, and the
+ * index is rewritten with titles. For reports written before a change to the page
+ * (the titles come from the executed notebooks in `outDir`, else from `notebooks/`).
+ */
+export function refreshReport(outDir: string, log: (line: string) => void = (line) => process.stderr.write(line + '\n')): ReproduceReport {
+  const dir = path.resolve(outDir);
+  const saved = readJson<{ preset: string; overridden?: string[]; totalSeconds: number; results: NotebookResult[] }>(path.join(dir, 'index.json'));
+  if (!saved) throw new Error(`${dir}: no index.json (run \`xalign reproduce --out ${outDir}\` first)`);
+  const results = saved.results.map((r) => {
+    const source = [path.join(dir, `${r.notebook}.ipynb`), path.join(PROJECT_ROOT, 'notebooks', `${r.notebook}.ipynb`)].find((f) => fs.existsSync(f));
+    const title = r.title ?? (source ? notebookTitle(readNotebook(source)) : null);
+    return { ...r, title, html: r.html ? finishPage(dir, r.notebook, title, log) : null };
+  });
+  const index = writeIndex(dir, results, { preset: saved.preset, overridden: saved.overridden ?? [], totalSeconds: saved.totalSeconds });
+  return { ok: results.every((r) => r.ok), outDir: dir, index, results };
+}
+
 /** Runs the notebooks and writes the report; never throws for a failing cell. */
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceReport> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
@@ -138,7 +185,8 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const preset = presetFromEnv(baseEnv); // validates PRESET and XALIGN_SET before any kernel starts
   baseEnv.PRESET = preset.name;
   const python = findJupyterPython(baseEnv);
-  baseEnv.JUPYTER_PATH = [PROJECT_ROOT, baseEnv.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
+  // the kernelspec on JUPYTER_PATH, Jupyter's and IPython's own files under .cache/jupyter/
+  Object.assign(baseEnv, projectJupyterEnv(PROJECT_ROOT, baseEnv));
   fs.mkdirSync(outDir, { recursive: true });
 
   const results: NotebookResult[] = [];
@@ -149,10 +197,11 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     const provenanceFile = path.join(outDir, `${stem}.provenance.json`);
     for (const stale of ['.run.json', '.provenance.json']) fs.rmSync(path.join(outDir, stem + stale), { force: true });
     const skip = force ? null : presetSkipReason(nb, preset.name);
+    const title = notebookTitle(readNotebook(nb));
     if (skip) {
       log(`== [${i + 1}/${notebooks.length}] ${stem}: skipped on preset ${preset.name}: ${skip} (run it anyway with --only ${stem}) ==`);
       results.push({
-        notebook: stem, ok: true, skipped: skip, seconds: null, cells: null, failedCell: null, failure: null,
+        notebook: stem, title, ok: true, skipped: skip, seconds: null, cells: null, failedCell: null, failure: null,
         preset: preset.name, backend: '–', seed: preset.settings.seed, commit: '–', html: null,
       });
       continue;
@@ -165,8 +214,10 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     );
     const prov = readJson<{ backend: string; preset: string; seed: number; commit: string }>(provenanceFile);
     const ok = code === 0 && run?.status === 'ok';
+    const html = finishPage(outDir, stem, title, log);
     results.push({
       notebook: stem,
+      title,
       ok,
       seconds: run?.seconds ?? null,
       cells: run?.cells ?? null,
@@ -176,15 +227,13 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       backend: prov?.backend ?? 'unknown',
       seed: prov?.seed ?? preset.settings.seed,
       commit: prov?.commit ?? 'unknown',
-      html: fs.existsSync(path.join(outDir, `${stem}.html`)) ? `${stem}.html` : null,
+      html,
     });
     log(`== ${stem}: ${ok ? 'ok' : 'FAILED'} in ${(run?.seconds ?? 0).toFixed(1)} s ==`);
     if (!ok && options.failFast) break;
   }
-  const index = path.join(outDir, 'index.html');
   const totalSeconds = (Date.now() - started) / 1000;
-  writeFileAtomic(index, indexPageHtml(results, { preset: preset.name, overridden: preset.overridden, totalSeconds }));
-  writeJsonAtomic(path.join(outDir, 'index.json'), { preset: preset.name, totalSeconds, results });
+  const index = writeIndex(outDir, results, { preset: preset.name, overridden: preset.overridden, totalSeconds });
   const ok = results.length === notebooks.length && results.every((r) => r.ok);
   const skipped = results.filter((r) => r.skipped).length;
   log(`report: ${index} (${results.filter((r) => r.ok && !r.skipped).length}/${notebooks.length} notebooks ok${skipped ? `, ${skipped} skipped` : ''}, ${totalSeconds.toFixed(1)} s)`);

@@ -154,14 +154,18 @@ export function translationExamples(ctx: TaskContext, lang: string, split: Split
  * - `qaAnswer`: `value` (the value alone, as XQuAD's span) or `sentence` (a statement of
  *   the fact, "Kiroro keeps an owl.", that restates the question's name and relation
  *   before the value, as the knowledge task restates its cloze). Scoring is by
- *   `contains` of the value either way.
+ *   `contains` of the value either way;
+ * - `knowledgeAnswer`: `sentence` (the cloze restated with the blank filled, "Gepi plays
+ *   the harp.") or `value` (the value alone, "harp", so that answering needs no copying
+ *   of the name and relation from the prompt). Scored by `contains` either way.
  */
 export interface TaskFormat {
   qaPeople: 1 | 2;
   qaAnswer: 'value' | 'sentence';
+  knowledgeAnswer: 'sentence' | 'value';
 }
 
-export const DEFAULT_TASK_FORMAT: Readonly<TaskFormat> = { qaPeople: 2, qaAnswer: 'value' };
+export const DEFAULT_TASK_FORMAT: Readonly<TaskFormat> = { qaPeople: 2, qaAnswer: 'value', knowledgeAnswer: 'sentence' };
 
 /** Context QA (XQuAD/MLQA-like): a passage about one or two strangers; the answer is a value to copy from it. */
 export function qaExamples(ctx: TaskContext, lang: string, split: Split, n: number, format: Readonly<TaskFormat> = DEFAULT_TASK_FORMAT): WorldExample[] {
@@ -199,17 +203,17 @@ export function qaExamples(ctx: TaskContext, lang: string, split: Split, n: numb
  * also in the target language's pre-training text). Test: held-out people, whose facts
  * the pre-training corpus states in English only.
  */
-export function knowledgeExamples(ctx: TaskContext, lang: string, split: Split, n: number): WorldExample[] {
+export function knowledgeExamples(ctx: TaskContext, lang: string, split: Split, n: number, format: Readonly<TaskFormat> = DEFAULT_TASK_FORMAT): WorldExample[] {
   const loc = localiser(ctx, lang);
   const word = wordOf(ctx, lang);
   return knowledgeClozes(ctx, split, n).map(({ p, r, c }, i) => ({
     id: `knowledge-${lang}-${split}-${i}`,
     instruction: loc(KNOWLEDGE_INSTRUCTIONS[split === 'test' ? 0 : i % KNOWLEDGE_INSTRUCTIONS.length]!),
     input: loc(c.text),
-    // the whole sentence with the blank filled: answering restates the known prefix and
-    // continues it as pre-training did (docs/world.md, design study); scored by whether
-    // the value occurs in the output, as the public code scores mLAMA
-    output: loc(fillBlank(c.text, c.answer)),
+    // by default the whole sentence with the blank filled: answering restates the known
+    // prefix and continues it as pre-training did (docs/world.md, design study); scored
+    // by whether the value occurs in the output, as the public code scores mLAMA
+    output: format.knowledgeAnswer === 'value' ? word(c.answer) : loc(fillBlank(c.text, c.answer)),
     task: 'knowledge',
     lang,
     split,
@@ -235,7 +239,7 @@ function knowledgeClozes(ctx: TaskContext, split: Split, n: number): { p: Person
  * value order; `gold` indexes the true one (its sentence is the record's output). A
  * language model ranks them by likelihood, mLAMA-style, which works whatever the word
  * order, where continuing the text before the blank does not (verb-final languages put
- * the value before the verb). Used by the base-model probe (src/experiments/runner.ts).
+ * the value before the verb). Used by the base-model probe (src/experiments/base.ts).
  */
 export function knowledgeChoices(ctx: TaskContext, lang: string, split: Split, n: number): { sentences: string[]; gold: number }[] {
   const loc = localiser(ctx, lang);
@@ -340,7 +344,7 @@ export function taskExamples(ctx: TaskContext, task: TaskId, lang: string, split
     case 'qa':
       return qaExamples(ctx, lang, split, n, format);
     case 'knowledge':
-      return knowledgeExamples(ctx, lang, split, n);
+      return knowledgeExamples(ctx, lang, split, n, format);
     case 'summarization':
       return summarizationExamples(ctx, lang, split, n);
     case 'alpaca':

@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { selectBackend } from '../../src/backend';
 import { parseOverrides, resolvePreset } from '../../src/config/presets';
-import { baseSpecFromSettings, committedBaseDir, configHash, modelSimilarity, probeFacts, ResultStore, type ExperimentResult, type TuneSpec } from '../../src/experiments';
+import { baseSpecFromSettings, committedBaseDir, configHash, modelSimilarity, probeFacts, ResultStore, targetPairs, upgradeResults, type ExperimentResult, type TuneSpec } from '../../src/experiments';
 import { loadModel } from '../../src/model';
 import { buildWorld } from '../../src/world';
 
@@ -59,9 +59,9 @@ async function main(): Promise<void> {
     const gammas: Record<string, number> = {};
     for (const l of world.languages) gammas[l] = +(await modelSimilarity(loaded.model, loaded.tokenizer!, world, l)).gamma.toFixed(3);
     loaded.model.dispose();
-    const tunes = new ResultStore(storeDir!).list().filter((r): r is ExperimentResult<TuneSpec> =>
+    const tunes = upgradeResults(new ResultStore(storeDir!).list()).filter((r): r is ExperimentResult<TuneSpec> =>
       r.kind === 'tune' && configHash((r.spec as TuneSpec).base) === hash && (r.spec as TuneSpec).lang === lang && !(r.spec as TuneSpec).data.real
-      && (r.spec as TuneSpec).data.translationPairs === ((r.spec as TuneSpec).condition === 'bilingual+translation' ? preset.settings.worldTranslationPairs : 0));
+      && targetPairs(r.spec as TuneSpec) === ((r.spec as TuneSpec).condition === 'bilingual+translation' ? preset.settings.worldTranslationPairs : 0));
     const versions = [...new Set(tunes.map((r) => r.spec.version))];
     if (versions.length > 1) throw new Error(`${label}: ${storeDir} holds tuning results of spec versions ${versions.join(' and ')}; use one store per version`);
     const row: Record<string, unknown> = {

@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import {
   allocateOptimal,
@@ -9,6 +12,7 @@ import {
   type AllocationLaw,
   budgetSweep,
   checkOptimality,
+  corpusMixture,
   gain,
   impliedGammas,
   lawsMakingOptimal,
@@ -16,6 +20,9 @@ import {
   TABLE3,
   validateLaws,
 } from '../../src/allocation';
+import { writeParallel } from '../../src/data/parallel';
+import { writeAlpaca } from '../../src/data/records';
+import { localRegistry } from '../../src/data/registry';
 import { Rng } from '../../src/random/rng';
 
 const laws: AllocationLaw[] = [
@@ -132,4 +139,23 @@ test('input checks name the field', () => {
   assert.equal(parseBudget('1200k'), 1_200_000);
   assert.equal(parseBudget('1.2e6'), 1_200_000);
   assert.throws(() => parseBudget('lots'), /--budget/);
+});
+
+test('corpus mixture: the optimum of a share of the real pairs, capped per language, written as a mixture', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-alloc-mix-'));
+  const pairs = (n: number, l: string) => Array.from({ length: n }, (_, i) => ({ src: `s${i}`, tgt: `${l}${i}` }));
+  writeParallel(path.join(root, 'cache', 'corpus', 'en-aa', 'train'), 'en', 'aa', pairs(40, 'a'));
+  writeParallel(path.join(root, 'cache', 'corpus', 'en-bb', 'train'), 'en', 'bb', pairs(10, 'b'));
+  const twoLetter = laws.map((l) => ({ ...l, language: l.language.repeat(2) }));
+  writeAlpaca(path.join(root, 'alpaca', 'alpaca_en.json'), [{ instruction: 'Say hi.', input: '', output: 'Hi.' }]);
+  const registry = localRegistry(root);
+  const m = corpusMixture(twoLetter, { registry, budgetShare: 0.5, seed: 3 })!;
+  assert.deepEqual(m.laws.map((l) => [l.language, l.max]), [['aa', 40], ['bb', 10]], 'cc has no corpus; caps are the pairs present');
+  assert.equal(m.budget, 25);
+  assert.deepEqual(m.plan.x, allocateOptimal(m.laws, 25).x);
+  m.plan.languages.forEach((l, i) => assert.equal(m.mixture.manifest.translation[l]!.used, Math.round(m.plan.x[i]!)));
+  assert.deepEqual(Object.keys(m.instructions), ['en']);
+  assert.equal(m.mixture.records.length, m.plan.languages.reduce((t, l) => t + m.mixture.manifest.translation[l]!.used, 0) + 1);
+  assert.deepEqual(corpusMixture(twoLetter, { registry, budgetShare: 0.5, seed: 3 })!.mixture.records, m.mixture.records, 'deterministic');
+  assert.equal(corpusMixture(twoLetter, { registry: new Map(), budgetShare: 0.5, seed: 3 }), undefined, 'no corpus, no mixture');
 });

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { BackendError, selectBackend, tf } from '../../src/backend';
 
@@ -49,4 +51,20 @@ test('an unknown or unavailable forced backend is an error that says why', async
   if (!hasNode) {
     await assert.rejects(selectBackend('tensorflow'), /backend "tensorflow" forced by the preset is unavailable: .*not installed/);
   }
+});
+
+test("Dawn's limit warnings reach stderr only when webgpu is chosen", (t) => {
+  const env = { ...process.env };
+  delete env.XALIGN_BACKEND;
+  const bin = path.resolve(__dirname, '../../bin/xalign.cjs');
+  const auto = spawnSync(process.execPath, [bin, 'backend', '--json'], { encoding: 'utf8', env });
+  assert.equal(auto.status, 0, auto.stderr);
+  const choice = JSON.parse(auto.stdout) as { name: string; probes: { name: string; detail: string }[] };
+  if (choice.name === 'webgpu') return t.skip('webgpu is chosen here, so its warnings are expected');
+  assert.doesNotMatch(auto.stderr, /artificially reduced/);
+  const webgpu = choice.probes.find((p) => p.name === 'webgpu')!;
+  if (!/software adapter/.test(webgpu.detail)) return; // no adapter that warns: nothing more to compare
+  const forced = spawnSync(process.execPath, [bin, 'backend'], { encoding: 'utf8', env: { ...env, XALIGN_BACKEND: 'webgpu' } });
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.match(forced.stderr, /artificially reduced/, 'forced webgpu on this adapter: Dawn\'s warnings should still be shown');
 });

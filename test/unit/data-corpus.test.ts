@@ -3,11 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { buildCorpus, splitOf } from '../../src/data/corpus/build';
+import { buildCorpus, type CorpusManifest, splitOf } from '../../src/data/corpus/build';
 import { cleanPairs, isInLanguage, normaliseSegment, scriptShare } from '../../src/data/corpus/clean';
 import { parseMo } from '../../src/data/corpus/mo';
 import { helpSegments, udhrPairs } from '../../src/data/corpus/sources';
-import { corpusStats } from '../../src/data/corpus/stats';
+import { cleaningTotals, corpusStats, removedShare } from '../../src/data/corpus/stats';
 import { localRegistry } from '../../src/data/registry';
 
 /** A little-endian .mo file with the given (id, str) entries, built by hand. */
@@ -148,4 +148,36 @@ test('tokenizer fertility: LLaMA spends more tokens per character on Chinese tha
   assert.ok(zh.tokensPerChar > en.tokensPerChar * 2, String(zh.tokensPerChar));
   assert.equal(en.bytesPerChar, 1);
   assert.equal(zh.bytesPerChar, 3);
+});
+
+test('cleaning totals: raw and kept per source, removals per step summed over sources, cross-source duplicates last', () => {
+  const source = (name: string, raw: number, afterEmpty: number, afterDup: number) => ({
+    source: name,
+    packages: ['p1', 'p2'],
+    steps: [
+      { step: 'raw', before: raw, after: raw },
+      { step: 'empty', before: raw, after: afterEmpty },
+      { step: 'duplicates', before: afterEmpty, after: afterDup },
+    ],
+  });
+  const report = (lang: string, sources: ReturnType<typeof source>[], merged: [number, number]) => ({
+    lang, sources, merged: { step: 'cross-source duplicates', before: merged[0], after: merged[1] }, splits: { train: 0, dev: 0, test: 0, udhr: 0 },
+  });
+  const manifest = {
+    languages: {
+      zh: report('zh', [source('help', 100, 90, 60), source('ui', 50, 50, 40)], [100, 95]),
+      tr: report('tr', [source('ui', 10, 8, 8)], [8, 8]),
+    },
+  } as unknown as CorpusManifest;
+  const t = cleaningTotals(manifest, ['zh', 'tr', 'vi']);
+  assert.deepEqual(t.sources.map((s) => [s.language, s.source, s.packages, s.raw, s.kept, s.keptShare]), [
+    ['zh', 'help', 2, 100, 60, 0.6],
+    ['zh', 'ui', 2, 50, 40, 0.8],
+    ['tr', 'ui', 2, 10, 8, 0.8],
+  ]);
+  assert.deepEqual(t.raw, { zh: 150, tr: 10 });
+  assert.deepEqual(t.removed, { empty: { zh: 10, tr: 2 }, duplicates: { zh: 40, tr: 0 }, 'cross-source duplicates': { zh: 5, tr: 0 } });
+  assert.deepEqual(Object.keys(t.removed), ['empty', 'duplicates', 'cross-source duplicates']);
+  assert.equal(removedShare(t, 'duplicates', 'zh'), 40 / 150);
+  assert.equal(removedShare(t, 'empty', 'vi'), 0, 'a language without a report removed nothing');
 });

@@ -8,7 +8,7 @@ import { parseOverrides, resolvePreset } from '../../src/config/presets';
 import {
   comparisonVerdict, configHash, type ConditionComparison, modelSimilarity, pairsToReach, pointsCsv, ResultStore, runTunePool,
   scalingEvidence, scalingPoints, scalingSpecs, scalingVerdict, similarityEvidence, similarityProbe, similarityVerdict, spearman,
-  tuneCommand, tuneSpecFromSettings, type ExperimentResult, analyseLab, readRecordedRun, splitLabResults, labPlan,
+  tuneCommand, tuneSpecFromSettings, type ExperimentResult, analyseLab, readRecordedRun, splitLabResults, labPlan, targetPairs, runLab, runLabel, recordedRunDirs, recordedRunHeader, recordedSetting,
 } from '../../src/experiments';
 import { modelConfig } from '../../src/model/config';
 import { BpeTokenizer } from '../../src/model/tokenizer';
@@ -35,7 +35,7 @@ test('scaling specs differ only in the pairs; translation pools are nested; the 
   const s = resolvePreset('smoke').settings;
   const specs = scalingSpecs(s, ['tr'], [20, 50]);
   assert.equal(specs.length, 2);
-  const strip = (x: (typeof specs)[number]) => JSON.stringify({ ...x, data: { ...x.data, translationPairs: 0 } });
+  const strip = (x: (typeof specs)[number]) => JSON.stringify({ ...x, data: { ...x.data, translation: {} } });
   assert.equal(strip(specs[0]!), strip(specs[1]!));
   assert.notEqual(configHash(specs[0]!), configHash(specs[1]!));
   // the other conditions do not depend on the pair count at all
@@ -53,7 +53,7 @@ test('scaling specs differ only in the pairs; translation pools are nested; the 
 test('scaling points: mean over runs at the same size, CSV that xalign fit reads back, provenance as comments', () => {
   const mk = (lang: string, pairs: number, seed: number, chrf: number): ExperimentResult => ({
     version: 1, kind: 'tune', label: 'x',
-    spec: { kind: 'tune', lang, condition: 'bilingual+translation', seed, data: { translationPairs: pairs } },
+    spec: { kind: 'tune', version: 5, lang, condition: 'bilingual+translation', seed, data: { translation: { [lang]: pairs } } },
     provenance: { commit: 'c', preset: 'p', configHash: `${lang}${pairs}${seed}`, backend: 'cpu', seed, time: 't', command: 'c' },
     metrics: { translation: { [lang]: { chrf } } }, training: { steps: 1, losses: [1], seconds: 0, tokensPerSec: 0 },
   });
@@ -148,16 +148,22 @@ test('recorded run: read back from its folder, split into grid and series, analy
   try {
     const store = new ResultStore(dir);
     const grid = (['en-only', 'bilingual', 'bilingual+translation'] as const).map((c) => tinyTuneSpec(c));
-    const series = [3, 12].map((pairs) => ({ ...tinyTuneSpec(), data: { ...tinyTuneSpec().data, translationPairs: pairs } }));
+    const series = [3, 12].map((pairs) => ({ ...tinyTuneSpec(), data: { ...tinyTuneSpec().data, translation: { tr: pairs } } }));
     const out = await runTunePool([...grid, ...series], { store, preset: 'test', backend: 'cpu', workers: 1 });
     assert.equal(readRecordedRun(dir), null);
     const meta = { command: 'test', commit: 'c', preset: 'test', overrides: {}, backend: 'cpu', backendDetail: '', machine: { platform: 'linux', arch: 'x64', cpus: 1, cpuModel: 'm', node: 'v', gpu: null }, started: 't', seconds: 1, workers: 1, gamma: { tr: 0.6 }, specs: 5, finished: out.results.map((r) => r.provenance.configHash), missing: [] };
     fs.writeFileSync(path.join(dir, 'recorded.json'), JSON.stringify(meta));
     const rec = readRecordedRun(dir)!;
     assert.equal(rec.results.length, 5);
-    const split = splitLabResults(rec.results, tinyTuneSpec().data.translationPairs, 1);
+    assert.deepEqual(recordedRunDirs(path.dirname(dir)).filter((d) => d === dir), [dir]);
+    assert.deepEqual(recordedRunDirs(path.join(dir, 'absent')), []);
+    assert.match(recordedRunHeader(dir, rec.meta), /not computed by this notebook[\s\S]*5 of 5 runs finished\n- command: `test`$/);
+    const smoke = resolvePreset('smoke').settings;
+    assert.equal(recordedSetting({ ...rec.meta, overrides: { tuneSteps: 200 } }, smoke, 'tuneSteps'), 200);
+    assert.equal(recordedSetting(rec.meta, smoke, 'tuneSteps'), smoke.tuneSteps);
+    const split = splitLabResults(rec.results, targetPairs(tinyTuneSpec()), 1);
     assert.equal(split.grid.length, 3);
-    assert.deepEqual(split.series.map((r) => r.spec.data.translationPairs).sort((a, b) => a - b), [3, 6, 12]);
+    assert.deepEqual(split.series.map((r) => targetPairs(r.spec)).sort((a, b) => a - b), [3, 6, 12]);
     const a = analyseLab(split.grid, split.series, meta.gamma, { samples: 50, seed: 1 });
     assert.deepEqual(a.langs, ['tr']);
     assert.equal(a.comparisons.length, 18);
@@ -175,6 +181,22 @@ test('recorded run: read back from its folder, split into grid and series, analy
     assert.throws(() => readRecordedRun(dir), /results\.json: not valid JSON/);
     fs.writeFileSync(path.join(dir, 'recorded.json'), JSON.stringify({ ...meta, finished: 'all' }));
     assert.throws(() => readRecordedRun(dir), /recorded\.json: field "finished" must be a list/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('run lab: one pool, results handed back split as the plan is; run labels name the pairs', async () => {
+  const dir = tmp('xalign-runlab-');
+  try {
+    const [a, b] = [tinyTuneSpec('en-only'), tinyTuneSpec('bilingual+translation')];
+    const c = { ...b, data: { ...b.data, translation: { tr: 3 } } };
+    assert.deepEqual([runLabel(a), runLabel(c)], ['tr en-only seed 1', 'tr bilingual+translation seed 1 3 pairs']);
+    const lab = await runLab({ grid: [a, b], scaling: [c, b], real: null, all: [a, b, c, b] }, { store: new ResultStore(dir), preset: 'test', backend: 'cpu', workers: 1 });
+    assert.deepEqual(lab.grid.map((r) => r.provenance.configHash), [a, b].map((s) => configHash(s)));
+    assert.deepEqual(lab.series.map((r) => targetPairs(r.spec)), [3, 6]);
+    assert.equal(lab.real, null);
+    assert.equal(lab.trained, 3, 'a spec listed twice is trained once');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import { before, test } from 'node:test';
 import { selectBackend } from '../../src/backend';
 import { buildWorld } from '../../src/world';
 import {
-  canonicalJson, conditionRecords, configHash, fitExample, nativeContains, nativeIndices, probeContextRecall, probeCopying, replayExamples, ResultStore, resultsToCsv, runPretrain, runTune,
+  canonicalJson, MISSES_KEPT, conditionRecords, configHash, fitExample, nativeContains, nativeIndices, probeContextRecall, probeCopying, replayExamples, ResultStore, resultsToCsv, runPretrain, runTune,
   scoreTask, type ExperimentResult,
 } from '../../src/experiments';
 import { modelConfig } from '../../src/model/config';
@@ -35,14 +35,14 @@ test('config hash: key order does not matter, every field does', () => {
   assert.match(configHash(s), /^[0-9a-f]{16}$/);
 });
 
-test('config hash: the trainer\'s defaults are part of a tune spec, so changing one makes another run', () => {
+test('config hash: a tune spec holds the trainer\'s complete configuration, so changing a default makes another run', () => {
   const s = tinyTuneSpec();
   const d = defaultTrainConfig();
-  assert.equal(s.trainer.beta2, d.beta2);
-  assert.equal(s.trainer.warmupFraction, d.warmupFraction);
-  assert.equal(s.trainer.objective, 'instruction');
-  assert.ok(!('steps' in s.trainer) && !('lr' in s.trainer), 'the fields of spec.train are not repeated');
-  assert.notEqual(configHash(s), configHash({ ...s, trainer: { ...s.trainer, beta2: 0.999 } }));
+  assert.deepEqual(Object.keys(s.train).sort(), Object.keys(d).sort());
+  assert.equal(s.train.beta2, d.beta2);
+  assert.equal(s.train.warmupFraction, d.warmupFraction);
+  assert.equal(s.train.objective, 'instruction');
+  assert.notEqual(configHash(s), configHash({ ...s, train: { ...s.train, beta2: 0.999 } }));
 });
 
 test('a stored base result from before the ranking probe is probed again, not retrained', async () => {
@@ -149,6 +149,15 @@ test('runner: a stored result is reused without training; the same spec in a fre
     const counts = (first.result.extra as { nativeRecords: Record<string, number> }).nativeRecords;
     assert.ok(counts['knowledge/tr']! >= 1 && counts['knowledge/tr']! <= spec.eval.n, 'the records containsNative counts are stored beside it');
     assert.equal(counts['knowledge/en'], undefined);
+    // wrong answers are kept to read: as many as the score says were missed, up to MISSES_KEPT, none containing its answer
+    const misses = (first.result.extra as { misses: Record<string, { output: string; gold: string }[]> }).misses;
+    assert.deepEqual(Object.keys(misses).sort(), ['knowledge/en', 'knowledge/tr', 'qa/en', 'qa/tr']);
+    for (const [key, list] of Object.entries(misses)) {
+      const [task, lang] = key.split('/') as ['knowledge' | 'qa', string];
+      const missed = Math.round(spec.eval.n * (1 - first.result.metrics[task]![lang]!.contains! / 100));
+      assert.equal(list.length, Math.min(MISSES_KEPT, missed), key);
+      assert.ok(list.every((m) => !m.output.toLowerCase().includes(m.gold.toLowerCase())), key);
+    }
     assert.ok('chrf' in first.result.metrics.translation!.tr! && 'bleu' in first.result.metrics.translation!.tr!);
     assert.ok('rougeL' in first.result.metrics.summarization!.tr!);
     steps = 0;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import {
-  listPresets, parseOverrides, presetFromEnv, PRESET_NAMES, resolvePreset, SETTINGS, SettingsError,
+  listPresets, parseDecimal, parseOverrides, presetFromEnv, PRESET_NAMES, resolvePreset, SETTINGS, SettingsError,
 } from '../../src/config/presets';
 
 test('every preset defines exactly the declared settings, each valid', () => {
@@ -51,4 +51,24 @@ test('unknown presets, unknown keys and wrong types are errors naming the field'
   assert.throws(() => parseOverrides('seed'), /expected key=value/);
   assert.throws(() => parseOverrides('seed=abc'), /got "abc"/);
   assert.throws(() => parseOverrides('seed=', 'XALIGN_SET'), /XALIGN_SET: setting "seed"/);
+});
+
+test('numbers in overrides are decimal: no hexadecimal, binary, blank or infinite values', () => {
+  assert.equal(parseDecimal(' 7 '), 7);
+  assert.equal(parseDecimal('-0.5'), -0.5);
+  assert.equal(parseDecimal('1e3'), 1000);
+  assert.equal(parseDecimal('.5'), 0.5);
+  for (const t of ['0x10', '0b1', '', ' ', 'Infinity', '1_000', '5k']) assert.ok(Number.isNaN(parseDecimal(t)), t);
+  assert.throws(() => parseOverrides('seed=0x10', '--set'), /--set: setting "seed" must be int .* got "0x10"/);
+  assert.throws(() => parseOverrides('scalingPairs=10+0x20'), /scalingPairs/);
+});
+
+test('language lists hold language codes, each once; the laboratory\'s hold languages of the miniature world', () => {
+  assert.deepEqual(parseOverrides('languages=zh+sw').languages, ['zh', 'sw']); // a language of your own data (notebook 01)
+  assert.throws(() => parseOverrides('languages=7', '--set'), (e: unknown) => e instanceof SettingsError && e.field === 'languages' && /language codes/.test(e.message));
+  assert.throws(() => parseOverrides('languages=ZH'), /languages/);
+  assert.throws(() => parseOverrides('languages=zh+zh'), /without repeats, got \["zh","zh"\]/);
+  assert.throws(() => parseOverrides('labLanguages=sw'), /labLanguages" must be string\[\] \(one of ar, el, hi, tr, vi, zh\)/);
+  assert.throws(() => parseOverrides('labGridLanguages=zz'), /labGridLanguages/);
+  assert.throws(() => parseOverrides('worldRelations=job+job'), /worldRelations/);
 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { TRANSLATION_TEMPLATES } from '../../src/data';
 import { ENGLISH_POS, TASK_IDS, toRecords } from '../../src/world';
 import { fillBlank } from '../../src/world/grammar';
+import { DEFAULT_TASK_FORMAT } from '../../src/world/tasks';
 import { tinyWorld } from './world-helpers';
 
 const LANGS = ['en', 'ar', 'el', 'hi', 'tr', 'vi', 'zh'];
@@ -112,13 +113,27 @@ test('no translation test source occurs verbatim among the training pairs (fille
   }
 });
 
+test('knowledge answer formats: the cloze restated with its value, or the value alone; the default is unchanged', () => {
+  const w = tinyWorld();
+  assert.deepEqual(w.examples('knowledge', 'en', 'test', 10, { ...DEFAULT_TASK_FORMAT, knowledgeAnswer: 'sentence' }), w.examples('knowledge', 'en', 'test', 10));
+  for (const lang of ['en', ...LANGS]) {
+    const sentence = w.examples('knowledge', lang, 'train', 10);
+    const value = w.examples('knowledge', lang, 'train', 10, { ...DEFAULT_TASK_FORMAT, knowledgeAnswer: 'value' });
+    value.forEach((e, i) => {
+      assert.equal(e.output, e.answer, lang);
+      assert.ok(sentence[i]!.output.includes(e.answer) && sentence[i]!.output.length > e.output.length, lang);
+      assert.deepEqual({ ...e, output: '' }, { ...sentence[i]!, output: '' }, `${lang}: only the output differs`);
+    });
+  }
+});
+
 test('context QA formats: one stranger per passage, or an answer sentence that contains the value; the default is unchanged', () => {
   const w = tinyWorld();
-  assert.deepEqual(w.examples('qa', 'en', 'test', 10, { qaPeople: 2, qaAnswer: 'value' }), w.examples('qa', 'en', 'test', 10));
+  assert.deepEqual(w.examples('qa', 'en', 'test', 10, { ...DEFAULT_TASK_FORMAT, qaPeople: 2, qaAnswer: 'value' }), w.examples('qa', 'en', 'test', 10));
   for (const lang of LANGS) {
-    const one = w.examples('qa', lang, 'test', 10, { qaPeople: 1, qaAnswer: 'value' });
+    const one = w.examples('qa', lang, 'test', 10, { ...DEFAULT_TASK_FORMAT, qaPeople: 1, qaAnswer: 'value' });
     const two = w.examples('qa', lang, 'test', 10);
-    const sent = w.examples('qa', lang, 'test', 10, { qaPeople: 2, qaAnswer: 'sentence' });
+    const sent = w.examples('qa', lang, 'test', 10, { ...DEFAULT_TASK_FORMAT, qaPeople: 2, qaAnswer: 'sentence' });
     one.forEach((e, i) => {
       const context = e.input.split('\n')[0]!;
       assert.ok(context.includes(e.answer), `${lang}: "${e.answer}" not in ${context}`);
@@ -130,7 +145,7 @@ test('context QA formats: one stranger per passage, or an answer sentence that c
       assert.ok(e.output.includes(e.answer) && e.output !== e.answer, `${lang}: "${e.output}" states "${e.answer}"`);
     });
   }
-  const en = w.examples('qa', 'en', 'test', 10, { qaPeople: 2, qaAnswer: 'sentence' });
+  const en = w.examples('qa', 'en', 'test', 10, { ...DEFAULT_TASK_FORMAT, qaPeople: 2, qaAnswer: 'sentence' });
   for (const e of en) assert.ok(e.input.includes(e.output.split(' ')[0]!), `the sentence starts with the asked name: ${e.output}`);
 });
 

@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import {
   buildLexicon, buildTransducer, checkLanguageSpec, LANGUAGES, type LanguageSpec, lossyEnglish, lostDistinctions,
 } from '../../src/world';
+import { transducerState } from '../../src/world/transduce';
+import { analyseToken, segmentWords, splitSentences } from '../../src/world/transduce-to-english';
+import { attachAffix, realizeNounPhrase } from '../../src/world/transduce-to-x';
 import { allSentenceKinds } from './world-helpers';
 
 const SENTENCES = allSentenceKinds();
@@ -93,4 +96,30 @@ test('transliterated names and native digits are invertible', () => {
   assert.ok(!/[A-Za-z0-9]/.test(x), x);
   assert.ok(x.includes('٤٢'));
   assert.equal(t.toEnglish(x), lossyEnglish(ar, e));
+});
+
+test('steps English -> X: suffixes follow vowel harmony, names take them after the separator, ar prefixes the definite article', () => {
+  const tr = transducerState(LANGUAGES.tr!, 1);
+  const locative = LANGUAGES.tr!.morphology.caseSuffixes!.in;
+  assert.equal(attachAffix(tr, { text: 'home', pos: 'noun' }, 'kapı', locative), 'kapıda');
+  assert.equal(attachAffix(tr, { text: 'home', pos: 'noun' }, 'ev', locative), 'evde');
+  assert.equal(attachAffix(tr, { text: 'Mirel', pos: 'name' }, 'Mirel', locative), "Mirel'de");
+  const el = transducerState(LANGUAGES.el!, 1);
+  assert.equal(attachAffix(el, { text: 'Tavo', pos: 'name' }, 'Tavo', 'ν'), 'Tavo', 'no separator: a name stays bare');
+  const ar = transducerState(LANGUAGES.ar!, 1);
+  const np = realizeNounPhrase(ar, { kind: 'np', det: { text: 'the', pos: 'det' }, adjs: [{ text: 'old', pos: 'adj' }], head: { text: 'market', pos: 'noun' } }, undefined);
+  const f = (w: string) => ar.lexicon.forward.get(w)!;
+  assert.deepEqual(np.map((t) => t.form), [`ال${f('market')}`, `ال${f('old')}`], 'no article word; prefix on noun and adjective; adjective after');
+});
+
+test('steps X -> English: sentences split at the language marks, logograms cut into words, tokens analysed', () => {
+  const hi = transducerState(LANGUAGES.hi!, 1);
+  assert.deepEqual(splitSentences(hi, 'क ख। ग?'), [{ body: 'क ख', punct: '.' }, { body: ' ग', punct: '?' }]);
+  const zh = transducerState(LANGUAGES.zh!, 1);
+  assert.deepEqual(segmentWords(zh, '一二三四Tavo五六'), ['一二', '三四', 'Tavo', '五六']);
+  const tr = transducerState(LANGUAGES.tr!, 1);
+  assert.deepEqual(analyseToken(tr, "Mirel'de", 'test'), { word: { text: 'Mirel', pos: 'name' }, definite: false, casePrep: 'in' });
+  const ar = transducerState(LANGUAGES.ar!, 1);
+  assert.deepEqual(analyseToken(ar, `ال${ar.lexicon.forward.get('market')}`, 'test'), { word: { text: 'market', pos: 'noun' }, definite: true });
+  assert.throws(() => analyseToken(ar, 'xyz', 'here'), /here: "xyz" is not a word of language "ar"/);
 });

@@ -10,6 +10,7 @@ import {
   readLawsJson,
 } from '../../allocation';
 import { type Command, UsageError } from '../command';
+import { numberFlag, requireFile, requireUtf8 } from '../inputs';
 
 const METHODS = ['optimal', 'uniform', 'proportional', 'temperature', 'unimax'] as const;
 
@@ -46,16 +47,14 @@ reported on stderr.`,
     if (!(METHODS as readonly string[]).includes(method)) throw new UsageError(`allocate: --method must be one of ${METHODS.join(', ')}; got "${method}"`);
     if (ctx.flags.tau !== undefined && method !== 'temperature') throw new UsageError('allocate: --tau applies only to --method temperature');
     let budget: number;
-    let tau: number | undefined;
     try {
       budget = parseBudget(budgetText);
-      if (ctx.flags.tau !== undefined) {
-        tau = Number(ctx.flags.tau);
-        if (!(tau > 0 && Number.isFinite(tau))) throw new RangeError(`--tau: expected a number > 0, got "${ctx.flags.tau}"`);
-      }
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    const tau = numberFlag(ctx.flags, 'tau', { min: 0, minExclusive: true }, 'allocate');
+    requireFile(file, '--laws');
+    requireUtf8(file, '--laws');
     const laws = readLawsJson(file);
     const result: Allocation =
       method === 'optimal'

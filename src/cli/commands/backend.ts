@@ -1,6 +1,9 @@
-import { selectBackend } from '../../backend';
-import { presetFromEnv } from '../../config/presets';
-import type { Command } from '../command';
+import { SETTINGS } from '../../config/presets';
+import { sessionFromFlags } from '../../session';
+import { type Command, UsageError } from '../command';
+
+/** The names `xalign backend NAME` takes: those of the preset setting `backend`. */
+const NAMES: readonly string[] = SETTINGS.backend.choices;
 
 export const command: Command = {
   name: 'backend',
@@ -13,7 +16,10 @@ what it tried and why it chose what it did. A forced backend that cannot start i
 error (exit 1).`,
   options: {},
   async run(ctx) {
-    const choice = await selectBackend(ctx.positionals[0] ?? presetFromEnv().settings.backend);
+    const [name, extra] = ctx.positionals;
+    if (extra !== undefined) throw new UsageError(`backend: one NAME only, got also "${extra}"`);
+    if (name !== undefined && !NAMES.includes(name)) throw new UsageError(`backend: NAME must be one of ${NAMES.join(', ')}, got "${name}"`);
+    const choice = (await sessionFromFlags('backend', name !== undefined ? { backend: name } : {})).backend;
     const text = [
       `backend: ${choice.name}`,
       `why: ${choice.reason}`,

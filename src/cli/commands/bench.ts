@@ -1,5 +1,6 @@
 import { benchTrain, formatBench } from '../../bench/train-bench';
 import { type Command, UsageError } from '../command';
+import { numberFlag } from '../inputs';
 
 export const command: Command = {
   name: 'bench',
@@ -32,24 +33,21 @@ depthwiseBmm, constOperands).`,
   async run(ctx) {
     const what = ctx.positionals[0];
     if (what !== 'train') throw new UsageError(`bench: expected "train", got ${JSON.stringify(what ?? '')}`);
-    const int = (name: string): number | undefined => {
-      const v = ctx.flags[name];
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new UsageError(`bench: --${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
-      return n;
-    };
+    // zero timed steps, rows or threads would print a speed measured on nothing
+    const int = (name: string, min: number): number | undefined => numberFlag(ctx.flags, name, { integer: true, min }, 'bench');
     const family = ctx.flags.family;
-    if (family !== undefined && family !== 'llama' && family !== 'neox') throw new UsageError('bench: --family must be llama or neox');
+    if (family !== undefined && family !== 'llama' && family !== 'neox') throw new UsageError(`bench: --family must be llama or neox, got "${String(family)}"`);
+    const device = ctx.flags['torch-device'];
+    if (device !== undefined && device !== 'cpu' && device !== 'cuda') throw new UsageError(`bench: --torch-device must be cpu or cuda, got "${String(device)}"`);
     const result = await benchTrain({
-      steps: int('steps'),
-      warmup: int('warmup'),
-      batch: int('batch'),
-      seqLen: int('seq'),
+      steps: int('steps', 1),
+      warmup: int('warmup', 0),
+      batch: int('batch', 1),
+      seqLen: int('seq', 1),
       family: family as 'llama' | 'neox' | undefined,
       backend: ctx.flags.backend as string | undefined,
       torch: !ctx.flags['skip-torch'],
-      torchThreads: int('torch-threads'),
+      torchThreads: int('torch-threads', 1),
       torchDevice: ctx.flags['torch-device'] as string | undefined,
       ablate: typeof ctx.flags.ablate === 'string' ? ctx.flags.ablate.split(',').filter(Boolean) : undefined,
       compare: ctx.flags.compare === true,

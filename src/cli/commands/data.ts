@@ -6,6 +6,7 @@ import { type AlpacaRecord, writeAlpaca } from '../../data/records';
 import { applySlice, dataRoot, loadInstructions, localRegistry, resolveDatasetSpec } from '../../data/registry';
 import { summariseParallel } from '../../data/summary';
 import { type Command, UsageError } from '../command';
+import { numberFlag, SEED_RANGE } from '../inputs';
 
 const USAGE = `usage: xalign data SUBCOMMAND [options] [--json]
 
@@ -44,6 +45,7 @@ export const command: Command = {
   async run(ctx) {
     const [sub, ...args] = ctx.positionals;
     const langs = typeof ctx.flags.lang === 'string' ? ctx.flags.lang.split(/[,+]/).filter(Boolean) : undefined;
+    if (langs !== undefined && langs.length === 0) throw new UsageError(`data: --lang must name at least one language (e.g. zh,tr), got "${String(ctx.flags.lang)}"`);
     switch (sub) {
       case 'build': {
         const t0 = Date.now();
@@ -100,8 +102,12 @@ export const command: Command = {
       }
       case 'mix': {
         if (!langs || typeof ctx.flags.pairs !== 'string') throw new UsageError(`data mix needs --lang and --pairs\n\n${USAGE}`);
-        const n = Number(ctx.flags.pairs);
-        if (!Number.isInteger(n) || n < 0) throw new UsageError(`--pairs must be a whole number, got ${ctx.flags.pairs}`);
+        const n = numberFlag(ctx.flags, 'pairs', { integer: true, min: 0 }, 'data mix')!;
+        const perLang = numberFlag(ctx.flags, 'per-lang', { integer: true, min: 0 }, 'data mix') ?? 0;
+        const seed = numberFlag(ctx.flags, 'seed', SEED_RANGE, 'data mix') ?? 1;
+        if (ctx.flags['per-lang'] !== undefined && typeof ctx.flags.instructions !== 'string') {
+          throw new UsageError('data mix: --per-lang counts records of --instructions SPEC, which is missing');
+        }
         const reg = localRegistry();
         const translation = Object.fromEntries(
           langs.map((l) => [l, recordsFromSpec(`translation_xalign_en-${l}[0:${n}]`, reg).map((r) => ({ src: r.input, tgt: r.output }))]),
@@ -115,14 +121,13 @@ export const command: Command = {
             sources[`instructions ${item.dataset.lang}`] = item.dataset.name;
           }
         }
-        const perLang = Number(ctx.flags['per-lang'] ?? 0);
         const mix = buildMixture({
           languages: langs,
           translation,
           instructions,
           translationSizes: n,
           instructionSizes: Object.fromEntries(Object.keys(instructions).map((l) => [l, perLang])),
-          seed: Number(ctx.flags.seed ?? 1),
+          seed,
           onShort: 'cap',
           sources,
         });

@@ -1,26 +1,13 @@
 /** Flags and helpers shared by `xalign world pretrain` and `xalign experiment`. */
 import * as path from 'node:path';
-import { selectBackend } from '../../backend';
-import { parseOverrides, presetFromEnv, type ResolvedPreset, resolvePreset } from '../../config/presets';
+import type { ResolvedPreset } from '../../config/presets';
 import type { TrainEvent } from '../../train/trainer';
 import { progressLine } from './train';
 import type { CommandContext } from '../command';
 
-/** The preset from --preset / --set (else PRESET and XALIGN_SET). */
-export function presetFromFlags(ctx: CommandContext): ResolvedPreset {
-  const overrides = parseOverrides(((ctx.flags.set as string[] | undefined) ?? []).join(','), '--set');
-  if (ctx.flags.preset) return resolvePreset(ctx.flags.preset as string, overrides, '--set');
-  if (Object.keys(overrides).length > 0) return resolvePreset(process.env.PRESET || 'classroom', overrides, '--set');
-  return presetFromEnv();
-}
-
 /** The results store folder: --store, else out/experiments/PRESET. */
 export function storeDir(ctx: CommandContext, preset: ResolvedPreset): string {
   return path.resolve((ctx.flags.store as string | undefined) ?? path.join('out', 'experiments', preset.name));
-}
-
-export async function backendFor(preset: ResolvedPreset): Promise<string> {
-  return (await selectBackend(preset.settings.backend)).name;
 }
 
 /** Progress lines on stderr, about 20 per phase. */

@@ -3,8 +3,10 @@ import * as path from 'node:path';
 import {
   CONDITIONS, committedBaseDir, type Condition, type ExperimentResult, isCondition, ResultStore, runTune, tuneCommand, tuneSpecFromSettings,
 } from '../../experiments';
+import { presetFromFlags, sessionFromFlags } from '../../session';
 import { type Command, UsageError } from '../command';
-import { backendFor, presetFromFlags, progressLogger, SHARED_OPTIONS, storeDir } from './experiment-shared';
+import { numberFlag, presetFlags, SEED_RANGE } from '../inputs';
+import { progressLogger, SHARED_OPTIONS, storeDir } from './experiment-shared';
 
 /** One line per task and language: metric=value pairs. */
 export function metricsText(r: ExperimentResult): string[] {
@@ -51,19 +53,19 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
   },
   async run(ctx) {
     const [sub] = ctx.positionals;
-    const preset = presetFromFlags(ctx);
+    const preset = presetFromFlags(presetFlags(ctx.flags));
     const store = new ResultStore(storeDir(ctx, preset));
     if (sub === 'run') {
       const c = ctx.flags.condition as string | undefined;
       if (!c || (c !== 'all' && !isCondition(c))) throw new UsageError(`experiment run: --condition must be one of ${CONDITIONS.join(', ')} or all, got ${c === undefined ? 'nothing' : `"${c}"`}`);
       const lang = (ctx.flags.lang as string | undefined) ?? preset.settings.languages[0]!;
       if (!preset.settings.languages.includes(lang)) throw new UsageError(`experiment run: --lang "${lang}" is not in preset ${preset.name} (${preset.settings.languages.join(', ')})`);
-      const seed = ctx.flags.seed === undefined ? preset.settings.seed : Number(ctx.flags.seed);
-      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`experiment run: --seed must be an integer >= 0, got "${ctx.flags.seed}"`);
-      const pairs = ctx.flags.pairs === undefined ? undefined : Number(ctx.flags.pairs);
-      if (pairs !== undefined && (!Number.isInteger(pairs) || pairs < 1)) throw new UsageError(`experiment run: --pairs must be a positive integer, got "${ctx.flags.pairs}"`);
-      const baseDir = (ctx.flags.base as string | undefined) ?? (fs.existsSync(committedBaseDir(preset.name)) ? committedBaseDir(preset.name) : undefined);
-      const backend = await backendFor(preset);
+      const seed = numberFlag(ctx.flags, 'seed', SEED_RANGE, 'experiment run') ?? preset.settings.seed;
+      const pairs = numberFlag(ctx.flags, 'pairs', { integer: true, min: 1 }, 'experiment run');
+      const base = ctx.flags.base as string | undefined;
+      if (base !== undefined && !fs.existsSync(base)) throw new UsageError(`experiment run: --base: no such folder: ${base}`);
+      const baseDir = base ?? (fs.existsSync(committedBaseDir(preset.name)) ? committedBaseDir(preset.name) : undefined);
+      const backend = (await sessionFromFlags('experiment', presetFlags(ctx.flags))).backend.name;
       const conditions: Condition[] = c === 'all' ? [...CONDITIONS] : [c as Condition];
       const results: { reused: boolean; result: ExperimentResult }[] = [];
       for (const condition of conditions) {
@@ -86,6 +88,7 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
       return { value: all, text: all.map((r) => `${r.provenance.configHash}  ${r.kind.padEnd(8)} ${r.label}  (${r.provenance.preset}, ${r.provenance.backend}, ${r.provenance.time})`).join('\n') || `no results in ${store.root}` };
     }
     if (sub === 'export') {
+      if (store.list().length === 0) throw new Error(`experiment export: no results in ${store.root} (--store); nothing to export`);
       const csv = store.exportCsv(path.resolve((ctx.flags.csv as string | undefined) ?? path.join(store.root, 'results.csv')));
       const json = store.exportJson(path.resolve((ctx.flags.out as string | undefined) ?? path.join(store.root, 'results.json')));
       return { value: { csv, json, results: store.list().length }, text: `wrote ${csv}\nwrote ${json}` };

@@ -1,5 +1,6 @@
 import { fitLawsByLanguage, readPointsCsv } from '../../scaling';
 import { type Command, UsageError } from '../command';
+import { requireFile, requireUtf8 } from '../inputs';
 
 const fmt = (v: number, digits = 4): string => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : 'n/a');
 
@@ -22,6 +23,8 @@ per language). Example: data/examples/scaling-points.csv.
   async run(ctx) {
     const file = ctx.flags.points as string | undefined;
     if (!file) throw new UsageError('fit: --points FILE.csv is required');
+    requireFile(file, '--points');
+    requireUtf8(file, '--points'); // a mis-encoded language name would otherwise be fitted as a language of its own
     const fits = fitLawsByLanguage(readPointsCsv(file), { context: file });
     const laws = [...fits].map(([language, f]) => ({
       language,

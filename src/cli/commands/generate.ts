@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { selectBackend } from '../../backend';
-import { presetFromEnv } from '../../config/presets';
 import { loadModel } from '../../model/checkpoint';
 import { generate } from '../../model/generate';
 import { encodeInstruction } from '../../model/tokenizer';
 import { Rng } from '../../random/rng';
+import { sessionFromFlags } from '../../session';
 import { latestCheckpoint } from '../../train/trainer';
 import { type Command, UsageError } from '../command';
+import { numberFlag, SEED_RANGE } from '../inputs';
 
 /** A model folder, a training output folder (OUT/model) or a checkpoints folder (latest.json). */
 function resolveModelDir(dir: string): string {
@@ -42,24 +42,30 @@ the end-of-sequence token or after --max-tokens (default 64).`,
     const prompts = (ctx.flags.prompt as string[] | undefined) ?? [];
     if (typeof dir !== 'string') throw new UsageError('generate: --checkpoint DIR is required');
     if (prompts.length === 0) throw new UsageError('generate: at least one --prompt TEXT is required');
-    const num = (name: string, dflt: number): number => {
-      const v = ctx.flags[name];
-      if (v === undefined) return dflt;
-      const n = Number(v);
-      if (!Number.isFinite(n)) throw new UsageError(`generate: --${name} must be a number, got ${JSON.stringify(v)}`);
-      return n;
+    const empty = prompts.findIndex((p) => p.trim() === '');
+    if (empty >= 0) throw new UsageError(`generate: --prompt number ${empty + 1} is empty; there is nothing to answer or continue`);
+    // every flag is checked before the backend and the model load
+    const options = {
+      maxNewTokens: numberFlag(ctx.flags, 'max-tokens', { integer: true, min: 1 }, 'generate') ?? 64,
+      temperature: numberFlag(ctx.flags, 'temperature', { min: 0 }, 'generate') ?? 0,
+      topK: numberFlag(ctx.flags, 'top-k', { integer: true, min: 0 }, 'generate') ?? 0,
+      seed: numberFlag(ctx.flags, 'seed', SEED_RANGE, 'generate') ?? 1,
     };
-    const backend = await selectBackend(presetFromEnv().settings.backend);
+    const backend = (await sessionFromFlags('generate')).backend;
     const modelDir = resolveModelDir(dir);
     const { model, tokenizer } = loadModel(modelDir);
     if (!tokenizer) throw new UsageError(`generate: ${modelDir} has no tokenizer.json`);
     try {
       const ids = prompts.map((p) => (ctx.flags.raw ? tokenizer.encode(p) : encodeInstruction(tokenizer, p).prompt));
+      const max = model.config.maxSeqLen;
+      ids.forEach((p, i) => {
+        if (p.length >= max) throw new UsageError(`generate: --prompt number ${i + 1} is ${p.length} tokens${ctx.flags.raw ? '' : ' in the instruction template'}; the model reads at most ${max}, leaving no room to generate`);
+      });
       const out = await generate(model, ids, {
-        maxNewTokens: num('max-tokens', 64),
-        temperature: num('temperature', 0),
-        topK: num('top-k', 0),
-        rng: new Rng(num('seed', 1)),
+        maxNewTokens: options.maxNewTokens,
+        temperature: options.temperature,
+        topK: options.topK,
+        rng: new Rng(options.seed),
         stopTokens: [tokenizer.special.eos],
         padToken: tokenizer.special.pad,
       });

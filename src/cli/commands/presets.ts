@@ -1,5 +1,7 @@
-import { listPresets, parseOverrides, resolvePreset, SETTINGS, type SettingKey } from '../../config/presets';
-import type { Command } from '../command';
+import { listPresets, SETTINGS, type SettingKey } from '../../config/presets';
+import { presetFromFlags } from '../../session';
+import { type Command, UsageError } from '../command';
+import { presetFlags } from '../inputs';
 
 export const command: Command = {
   name: 'presets',
@@ -7,17 +9,24 @@ export const command: Command = {
   usage: `usage: xalign presets [NAME] [--set key=value ...] [--json]
 
 Without NAME: every preset with its purpose. With NAME: its settings after the
-overrides (--set, repeatable; lists use "+", e.g. --set languages=zh+tr), each with
-its meaning. Unknown keys and wrong types are errors.`,
+overrides (XALIGN_SET, then --set, repeatable; lists use "+", e.g. --set
+languages=zh+tr), each with its meaning. Unknown keys and wrong types are errors,
+with or without NAME.`,
   options: { set: { type: 'string', multiple: true } },
   async run(ctx) {
-    const [name] = ctx.positionals;
+    const [name, extra] = ctx.positionals;
+    const flags = presetFlags(ctx.flags);
+    if (extra !== undefined) throw new UsageError(`presets: one NAME only, got also "${extra}"`);
     if (name === undefined) {
-      const value = listPresets().map((p) => ({ name: p.name, purpose: p.purpose, settings: p.settings }));
-      return { value, text: value.map((p) => `${p.name.padEnd(10)} ${p.purpose}`).join('\n') };
+      const value = listPresets().map((p) => {
+        const resolved = presetFromFlags({ ...flags, preset: p.name });
+        return { name: p.name, purpose: p.purpose, settings: resolved.settings, overridden: resolved.overridden };
+      });
+      const changed = [...new Set(value.flatMap((p) => p.overridden))];
+      const note = changed.length ? `\n(settings shown with XALIGN_SET and --set applied: ${changed.join(', ')})` : '';
+      return { value, text: value.map((p) => `${p.name.padEnd(10)} ${p.purpose}`).join('\n') + note };
     }
-    const overrides = parseOverrides(((ctx.flags.set as string[] | undefined) ?? []).join(','), '--set');
-    const resolved = resolvePreset(name, overrides, '--set');
+    const resolved = presetFromFlags({ ...flags, preset: name, presetSource: 'presets NAME' });
     const lines = (Object.keys(SETTINGS) as SettingKey[]).map((k) => {
       const v = resolved.settings[k];
       const mark = resolved.overridden.includes(k) ? '*' : ' ';

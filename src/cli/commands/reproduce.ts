@@ -1,5 +1,7 @@
 import { reproduce, selectNotebooks } from '../../report/reproduce';
+import { presetFromFlags } from '../../session';
 import { type Command, UsageError } from '../command';
+import { numberFlag, presetFlags } from '../inputs';
 
 export const command: Command = {
   name: 'reproduce',
@@ -28,11 +30,8 @@ failed, after printing that cell's source and stderr.
   },
   async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError(`reproduce takes no positional arguments (got ${ctx.positionals.join(' ')}); use --only`);
-    const timeoutText = ctx.flags['cell-timeout'] as string | undefined;
-    const cellTimeout = timeoutText === undefined ? undefined : Number(timeoutText);
-    if (cellTimeout !== undefined && !(cellTimeout > 0)) {
-      throw new UsageError(`--cell-timeout must be a positive number of seconds, got "${timeoutText}"`);
-    }
+    const cellTimeout = numberFlag(ctx.flags, 'cell-timeout', { min: 0, minExclusive: true }, 'reproduce');
+    presetFromFlags(presetFlags(ctx.flags)); // PRESET or --preset, XALIGN_SET and --set checked here, each error naming its source
     const only = ctx.flags.only as string[] | undefined;
     const sets = ctx.flags.set as string[] | undefined;
     const report = await reproduce({

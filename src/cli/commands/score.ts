@@ -1,6 +1,6 @@
-import { METRIC_NAMES, readSegmentScores, scoreCorpus } from '../../eval/metrics';
+import { METRIC_NAMES, scoreCorpus } from '../../eval/metrics';
 import { type Command, UsageError } from '../command';
-import { checkFiles, METRIC_FLAG_HELP, METRIC_FLAG_OPTIONS, metricOptions, readSegmentFile, referenceStreams, requiredFile } from './score-shared';
+import { checkFiles, METRIC_FLAG_HELP, METRIC_FLAG_OPTIONS, metricOptions, readScoresFile, readSegmentFile, referenceStreams, refuseFlags, requiredFile } from './score-shared';
 
 const EXTERNAL = ['comet', 'bleurt', 'spbleu'];
 
@@ -38,14 +38,16 @@ rougeL (F1, 0-100).`,
     if (metric === undefined) throw new UsageError(`score: METRIC is required (${[...METRIC_NAMES, ...EXTERNAL].join(', ')})`);
     if (extra !== undefined) throw new UsageError(`score: one METRIC only, got also "${extra}"`);
     if (EXTERNAL.includes(metric)) {
+      refuseFlags(ctx.flags, `score ${metric}`, ['hyp', 'ref', 'tokenize', 'lang', 'rouge-tokenizer', 'style']);
       const file = requiredFile(ctx.flags, 'scores');
-      const s = readSegmentScores(file, metric, { field: ctx.flags.field as string | undefined });
+      const s = readScoresFile(file, '--scores', metric, { field: ctx.flags.field as string | undefined });
       const value = { metric, score: s.mean, signature: `external:${metric}|file:${file}`, segments: s.scores.length };
       return { value, text: `${metric} (mean of ${s.scores.length} segment scores from ${file}) = ${s.mean.toFixed(4)}` };
     }
     if (!(METRIC_NAMES as readonly string[]).includes(metric)) {
       throw new UsageError(`score: unknown metric "${metric}"; expected one of ${[...METRIC_NAMES, ...EXTERNAL].join(', ')}`);
     }
+    refuseFlags(ctx.flags, `score ${metric}`, ['scores', 'field']);
     const hypFile = requiredFile(ctx.flags, 'hyp');
     const hyps = readSegmentFile(hypFile, '--hyp');
     const refs = referenceStreams(ctx.flags);

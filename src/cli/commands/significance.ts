@@ -3,22 +3,18 @@ import {
   pairedBootstrapStats,
   approximateRandomizationStats,
   pairedSignificance,
-  readSegmentScores,
   scoreFromMeanStats,
   type SignificanceResult,
   statsMetric,
 } from '../../eval/metrics';
 import { type Command, UsageError } from '../command';
-import { checkFiles, METRIC_FLAG_HELP, METRIC_FLAG_OPTIONS, metricOptions, readSegmentFile, referenceStreams, requiredFile } from './score-shared';
+import { numberFlag, SEED_RANGE } from '../inputs';
+import { checkFiles, METRIC_FLAG_HELP, METRIC_FLAG_OPTIONS, metricOptions, readScoresFile, readSegmentFile, referenceStreams, refuseFlags, requiredFile } from './score-shared';
 
 const EXTERNAL = ['comet', 'bleurt', 'spbleu'];
 
-function intFlag(v: unknown, name: string, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${String(v)}"`);
-  return n;
-}
+/** Most resamples or trials --samples may ask for: 1,000 times the default, already hours on a large test set. */
+const MAX_SAMPLES = 1_000_000;
 
 function describe(r: SignificanceResult, labelA: string, labelB: string): string {
   const f = (x: number) => x.toFixed(2);
@@ -50,7 +46,7 @@ For comet, bleurt and spbleu, per-segment scores computed elsewhere are compared
 options:
   --test T              bootstrap (default; 1,000 resamples) or ar (approximate
                         randomisation; 10,000 trials, CIs from 1,000 resamples)
-  --samples N           resamples or trials
+  --samples N           resamples or trials (1 to 1,000,000)
   --seed S              seed of the project's Rng (default 12345, sacrebleu's)
   --scale X             multiply precomputed segment scores (default 1)
 ${METRIC_FLAG_HELP}`,
@@ -73,19 +69,23 @@ ${METRIC_FLAG_HELP}`,
     if (metric === undefined) throw new UsageError('--metric M is required');
     const test = (ctx.flags.test as string | undefined) ?? 'bootstrap';
     if (test !== 'bootstrap' && test !== 'ar') throw new UsageError(`--test must be bootstrap or ar, got "${test}"`);
-    const opts = { samples: intFlag(ctx.flags.samples, 'samples', 1), seed: intFlag(ctx.flags.seed, 'seed', 0) };
+    const opts = {
+      samples: numberFlag(ctx.flags, 'samples', { integer: true, min: 1, max: MAX_SAMPLES }),
+      seed: numberFlag(ctx.flags, 'seed', SEED_RANGE),
+    };
+    const scale = numberFlag(ctx.flags, 'scale', {}) ?? 1;
     if (EXTERNAL.includes(metric)) {
+      refuseFlags(ctx.flags, `significance --metric ${metric}`, ['hyp-a', 'hyp-b', 'ref', 'tokenize', 'lang', 'rouge-tokenizer', 'style']);
       const fa = requiredFile(ctx.flags, 'scores-a');
       const fb = requiredFile(ctx.flags, 'scores-b');
       const field = ctx.flags.field as string | undefined;
-      const a = readSegmentScores(fa, metric, { field });
-      const b = readSegmentScores(fb, metric, { field, expectLines: a.scores.length });
-      const scale = ctx.flags.scale === undefined ? 1 : Number(ctx.flags.scale);
-      if (!Number.isFinite(scale)) throw new UsageError(`--scale must be a number, got "${String(ctx.flags.scale)}"`);
+      const a = readScoresFile(fa, '--scores-a', metric, { field });
+      const b = readScoresFile(fb, '--scores-b', metric, { field, expectLines: a.scores.length });
       const run = test === 'ar' ? approximateRandomizationStats : pairedBootstrapStats;
       const r = run(meanStats(a.scores), meanStats(b.scores), scoreFromMeanStats(scale), { ...opts, metric });
       return { value: { ...r, hypA: fa, hypB: fb }, text: describe(r, fa, fb) };
     }
+    refuseFlags(ctx.flags, `significance --metric ${metric}`, ['scores-a', 'scores-b', 'field', 'scale']);
     const fa = requiredFile(ctx.flags, 'hyp-a');
     const fb = requiredFile(ctx.flags, 'hyp-b');
     const hypsA = readSegmentFile(fa, '--hyp-a');

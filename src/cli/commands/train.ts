@@ -1,6 +1,7 @@
 import { runTrainingFile } from '../../train/run-config';
 import { describeStep, type TrainEvent } from '../../train/trainer';
 import { type Command, UsageError } from '../command';
+import { readJsonInput } from '../inputs';
 
 /** A one-line progress bar for stderr. */
 export function progressLine(e: Extract<TrainEvent, { type: 'step' }>): string {
@@ -22,6 +23,8 @@ unless --fresh is given. Progress goes to stderr.`,
   async run(ctx) {
     const file = ctx.flags.config;
     if (typeof file !== 'string') throw new UsageError('train: --config FILE.json is required');
+    const spec = readJsonInput(file, '--config'); // named errors for a missing, mis-encoded, empty or truncated file
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new UsageError(`train: --config ${file}: expected a JSON object (a run file), got ${Array.isArray(spec) ? 'an array' : JSON.stringify(spec)}`);
     const tty = process.stderr.isTTY;
     let lastPrinted = 0;
     const { result, modelDir, backend } = await runTrainingFile(file, {

@@ -1,9 +1,10 @@
-import { parseOverrides, presetFromEnv, resolvePreset } from '../../config/presets';
+import { presetFromFlags, sessionFromFlags } from '../../session';
 import { buildWorld, describeWorld, TASK_IDS, type TaskId, worldOptionsFromSettings } from '../../world';
 import * as path from 'node:path';
 import { baseSpecFromSettings, committedBaseDir, configHash, copyBase, pretrainFirstLosses, readManifest, ResultStore, runPretrain } from '../../experiments';
 import { type Command, UsageError } from '../command';
-import { backendFor, progressLogger, storeDir } from './experiment-shared';
+import { numberFlag, presetFlags } from '../inputs';
+import { progressLogger, storeDir } from './experiment-shared';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -52,12 +53,8 @@ See docs/world.md.`,
   },
   async run(ctx) {
     const [sub] = ctx.positionals;
-    const overrides = parseOverrides(((ctx.flags.set as string[] | undefined) ?? []).join(','), '--set');
-    const preset = ctx.flags.preset
-      ? resolvePreset(ctx.flags.preset as string, overrides, '--set')
-      : Object.keys(overrides).length > 0
-        ? resolvePreset(process.env.PRESET || 'classroom', overrides, '--set')
-        : presetFromEnv();
+    const preset = presetFromFlags(presetFlags(ctx.flags));
+    const backendFor = async () => (await sessionFromFlags('world', presetFlags(ctx.flags))).backend.name;
     const options = worldOptionsFromSettings(preset.settings);
     if (sub === 'describe') {
       const d = describeWorld(options, { corpus: !ctx.flags['no-corpus'] });
@@ -97,8 +94,7 @@ See docs/world.md.`,
       const lang = ctx.flags.lang as string | undefined;
       const task = ctx.flags.task as string | undefined;
       if (!lang || !task) throw new UsageError('world sample: --lang X and --task T are required');
-      const n = ctx.flags.n === undefined ? 3 : Number(ctx.flags.n);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`world sample: -n must be a positive integer, got "${ctx.flags.n}"`);
+      const n = numberFlag(ctx.flags, 'n', { integer: true, min: 1 }, 'world sample') ?? 3;
       const world = buildWorld(options);
       if (task === 'pretrain') {
         const docs = world.corpus().docs.filter((d) => d.lang === lang).slice(0, n);
@@ -123,9 +119,8 @@ See docs/world.md.`,
       return { value: examples, text };
     }
     if (sub === 'pretrain' && ctx.flags['first-steps'] !== undefined) {
-      const n = Number(ctx.flags['first-steps']);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`world pretrain: --first-steps must be a positive integer, got "${ctx.flags['first-steps']}"`);
-      const backend = await backendFor(preset);
+      const n = numberFlag(ctx.flags, 'first-steps', { integer: true, min: 1 }, 'world pretrain')!;
+      const backend = await backendFor();
       const spec = baseSpecFromSettings(preset.settings);
       const losses = await pretrainFirstLosses(spec, n, (e) => progressLogger(ctx)({ ...e, phase: 'pretrain' }));
       const committed = readManifest(committedBaseDir(preset.name));
@@ -137,7 +132,7 @@ See docs/world.md.`,
       return { value: { configHash: configHash(spec), backend, losses, committed: match ? match.firstLosses.slice(0, n) : null }, text };
     }
     if (sub === 'pretrain') {
-      const { store, backend } = { store: new ResultStore(storeDir(ctx, preset)), backend: await backendFor(preset) };
+      const { store, backend } = { store: new ResultStore(storeDir(ctx, preset)), backend: await backendFor() };
       const out = ctx.flags.out as string | undefined;
       const command = `npx xalign world pretrain --preset ${preset.name}${preset.overridden.length ? ` --set ${preset.overridden.map((k) => `${k}=${JSON.stringify(preset.settings[k])}`).join(',')}` : ''}${out ? ` --out ${out}` : ''}`;
       const spec = baseSpecFromSettings(preset.settings);

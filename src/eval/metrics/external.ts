@@ -20,7 +20,7 @@
  * Serves paper Table 3 (COMET 84.22 -> 84.70, BLEURT 69.73 -> 70.42).
  */
 
-import { readFileSync } from 'node:fs';
+import { readAllLines } from '../../data/lines';
 
 export interface SegmentScores {
   /** Which metric the file holds, as the caller named it. */
@@ -32,6 +32,20 @@ export interface SegmentScores {
 }
 
 const FIELDS = ['score', 'COMET', 'comet', 'BLEURT', 'bleurt', 'spBLEU', 'spbleu'];
+
+/** A score cell: a number in decimal ("0.81", "-1.2e-3"); not "0x10", "NaN" or "Infinity". */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** The number a TSV cell spells in decimal, or NaN. */
+function cellNumber(cell: string): number {
+  return DECIMAL.test(cell) ? Number(cell) : NaN;
+}
+
+/** The scores of a JSON array `where`, refusing an empty one: a mean of no scores is no score. */
+function nonEmptyJsonArray(arr: unknown[], file: string, field: string | undefined, where: string): number[] {
+  if (arr.length === 0) throw new Error(`${file}: the JSON array ${where ? `"${where}"` : 'at the top level'} holds no scores`);
+  return fromJsonArray(arr, file, field, where);
+}
 
 function fromJsonArray(arr: unknown[], file: string, field: string | undefined, where: string): number[] {
   return arr.map((x, i) => {
@@ -56,45 +70,52 @@ export function parseSegmentScores(text: string, file: string, field?: string): 
     } catch (e) {
       throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
     }
-    if (Array.isArray(data)) return fromJsonArray(data, file, field, '');
+    if (Array.isArray(data)) return nonEmptyJsonArray(data, file, field, '');
     const o = data as Record<string, unknown>;
-    if (Array.isArray(o.scores)) return fromJsonArray(o.scores, file, field, 'scores');
+    if (Array.isArray(o.scores)) return nonEmptyJsonArray(o.scores, file, field, 'scores');
     const arrays = Object.entries(o).filter(([, v]) => Array.isArray(v));
-    if (arrays.length === 1) return fromJsonArray(arrays[0]![1] as unknown[], file, field, arrays[0]![0]);
+    if (arrays.length === 1) return nonEmptyJsonArray(arrays[0]![1] as unknown[], file, field, arrays[0]![0]);
     throw new Error(`${file}: expected a JSON array of scores, an object with "scores", or an object with exactly one array; found keys ${Object.keys(o).join(', ') || '(none)'}`);
   }
-  const lines = trimmed === '' ? [] : trimmed.split(/\r?\n/);
+  if (trimmed === '') throw new Error(`${file}: the file is empty; expected one score per line (TSV) or JSON`);
+  const lines = trimmed.split(/\r?\n/);
   let col = -1;
   let start = 0;
-  if (lines.length > 0) {
-    const head = lines[0]!.split('\t');
-    const last = head[head.length - 1]!.trim();
-    if (last === '' || !Number.isFinite(Number(last))) {
-      start = 1;
-      if (field !== undefined) {
-        col = head.findIndex((h) => h.trim() === field);
-        if (col < 0) throw new Error(`${file}: line 1 (header) has no column "${field}"; columns: ${head.join(', ')}`);
-      }
+  const head = lines[0]!.split('\t');
+  if (!Number.isFinite(cellNumber(head[head.length - 1]!.trim()))) {
+    if (lines.length === 1) {
+      throw new Error(`${file}: no scores: line 1 (${JSON.stringify(lines[0]!.slice(0, 40))}) is not a number, so it would be a header, and no line follows; expected one score per line (TSV) or JSON`);
     }
+    start = 1;
+    if (field !== undefined) {
+      col = head.findIndex((h) => h.trim() === field);
+      if (col < 0) throw new Error(`${file}: line 1 (header) has no column "${field}"; columns: ${head.join(', ')}`);
+    }
+  } else if (field !== undefined) {
+    throw new Error(`${file}: line 1 is a score, not a header, so no column is named "${field}"; add a header line or leave the field out`);
   }
   const out: number[] = [];
   for (let i = start; i < lines.length; i++) {
     const cells = lines[i]!.split('\t');
     const cell = (col >= 0 ? cells[col] : cells[cells.length - 1])?.trim() ?? '';
-    const v = Number(cell);
-    if (cell === '' || !Number.isFinite(v)) throw new Error(`${file}: line ${i + 1}: expected a number in the score column, got "${cell}"`);
+    const v = cellNumber(cell);
+    if (!Number.isFinite(v)) throw new Error(`${file}: line ${i + 1}: expected a number in the score column, got "${cell}"`);
     out.push(v);
   }
   return out;
 }
 
-/** Reads a file of per-segment scores (JSON or TSV) for `metric` (COMET, BLEURT, spBLEU, ...). */
+/**
+ * Reads a file of per-segment scores (JSON or TSV) for `metric` (COMET, BLEURT, spBLEU,
+ * ...). The file is read with the data readers' LineReader, so invalid UTF-8 is a
+ * DataError naming the file, line and byte offset; a file without any score is an error.
+ */
 export function readSegmentScores(file: string, metric = 'COMET', opts: { field?: string; expectLines?: number } = {}): SegmentScores {
-  const scores = parseSegmentScores(readFileSync(file, 'utf8'), file, opts.field);
+  const scores = parseSegmentScores(readAllLines(file).join('\n'), file, opts.field);
   if (opts.expectLines !== undefined && scores.length !== opts.expectLines) {
     throw new Error(`line counts differ: ${file} has ${scores.length} scores, expected ${opts.expectLines}`);
   }
-  const mean = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : 0;
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
   return { metric, file, scores, mean };
 }
 

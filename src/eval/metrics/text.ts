@@ -7,7 +7,7 @@
  * `xalign score` / `xalign significance` commands; paper Section 4 (evaluation setup).
  */
 
-import { readFileSync } from 'node:fs';
+import { readAllLines } from '../../data/lines';
 
 /**
  * The characters Python 3's `str.isspace()` accepts (what `str.split()`,
@@ -60,17 +60,14 @@ export function checkLineCounts(hyps: readonly unknown[], refs: readonly unknown
 }
 
 /**
- * Reads a file of one segment per line (UTF-8). A final newline does not make an extra
- * empty segment; a "\r" before each "\n" is dropped; every other character, including
- * inner empty lines, is kept as it is.
+ * Reads a file of one segment per line (UTF-8), with the data readers' LineReader
+ * (src/data/lines.ts). A byte-order mark is dropped; a final newline does not make an
+ * extra empty segment; a "\r" before each "\n" is dropped; every other character,
+ * including inner empty lines, is kept as it is. Invalid UTF-8 is a DataError naming the
+ * file, the line and the byte offset: a mis-encoded line is never scored as U+FFFD.
  */
 export function readSegments(file: string): string[] {
-  let text = readFileSync(file, 'utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text === '') return [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  return readAllLines(file) as string[]; // invalid: 'error' throws instead of returning null
 }
 
 /** Splits a string into code points (Python's view of a `str`). */

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { selectBackend } from '../../../src/backend';
 import { parseOverrides, resolvePreset } from '../../../src/config/presets';
 import {
-  CONDITIONS, configHash, modelSimilarity, ResultStore, runPretrain, runTunePool, scalingSpecs, tuneCommand, tuneSpecFromSettings,
+  CONDITIONS, configHash, targetPairs, modelSimilarity, ResultStore, runPretrain, runTunePool, scalingSpecs, tuneCommand, tuneSpecFromSettings,
   baseSpecFromSettings, workerMain,
 } from '../../../src/experiments';
 import { writeJsonAtomic } from '../../../src/io/atomic';
@@ -90,7 +90,7 @@ async function grid(): Promise<void> {
     onProgress: (i, e) => {
       if (e.type !== 'done' && e.type !== 'reused') return;
       finished.push(configHash(unique[i]!));
-      if (e.type === 'done') log(`${++done}/${unique.length} ${unique[i]!.lang} ${unique[i]!.condition} seed ${unique[i]!.seed} pairs ${unique[i]!.data.translationPairs} in ${e.seconds.toFixed(0)} s`);
+      if (e.type === 'done') log(`${++done}/${unique.length} ${unique[i]!.lang} ${unique[i]!.condition} seed ${unique[i]!.seed} pairs ${targetPairs(unique[i]!)} in ${e.seconds.toFixed(0)} s`);
       record(unique.filter((s) => !finished.includes(configHash(s))).map((s) => configHash(s)));
     },
   });

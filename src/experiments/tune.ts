@@ -1,0 +1,127 @@
+/**
+ * Instruction tuning in the laboratory: the records a condition trains on (read from
+ * the spec's resolved condition, src/experiments/conditions.ts), fitted to the row and
+ * turned into token examples, then one run of the trainer on the base model, its
+ * evaluation and the stored result. A run whose config hash is stored is not run again;
+ * a run killed part-way resumes from the engine's last checkpoint in the store's run
+ * folder.
+ */
+
+import * as path from 'node:path';
+import { loadModel, saveModel } from '../model/checkpoint';
+import { encodeInstruction, type Tokenizer } from '../model/tokenizer';
+import { Rng } from '../random/rng';
+import type { Example } from '../train/data';
+import { train } from '../train/trainer';
+import { buildWorld, type World } from '../world/world';
+import type { WorldExample } from '../world/tasks';
+import { runPretrain } from './base';
+import { competenceOf } from './competence';
+import { evaluateTuned, recordPrompt } from './evaluate';
+import { realTranslationRecords } from './real-data';
+import { runProvenance, type RunOptions, type RunOutcome, trainingSummary } from './run';
+import type { TuneSpec } from './spec';
+import { configHash, type ExperimentResult } from './store';
+
+/**
+ * The instruction-tuning records of a run: the tasks' train splits in each instruction
+ * language, then the translation pairs of each language (equal steps come from the
+ * spec, not the pool size).
+ */
+export function conditionRecords(world: World, spec: TuneSpec): WorldExample[] {
+  const { tasks, perTask, instructionLangs, translation, real } = spec.data;
+  const recs = instructionLangs.flatMap((lang) => tasks.flatMap((t) => world.examples(t, lang, 'train', perTask, spec.format)));
+  for (const [lang, pairs] of Object.entries(translation)) {
+    recs.push(...(real ? realTranslationRecords(lang, 'train', pairs) : world.examples('translation', lang, 'train', pairs)));
+  }
+  return recs;
+}
+
+/**
+ * Pre-training documents replayed during tuning: `share` of the final example count,
+ * drawn (seeded by the run's seed) from the world's corpus, as language-model examples.
+ */
+export function replayExamples(world: World, tok: Tokenizer, instructionExamples: number, share: number, seed: number, seqLen: number): Example[] {
+  if (share <= 0) return [];
+  const docs = world.corpus().docs;
+  const n = Math.round((share / (1 - share)) * instructionExamples);
+  const rng = new Rng(seed).fork('replay');
+  return Array.from({ length: n }, () => {
+    const ids = [tok.special.eos, ...tok.encode(docs[rng.int(docs.length)]!.text), tok.special.eos].slice(0, seqLen + 1);
+    return { prompt: [], response: ids };
+  });
+}
+
+/**
+ * Fits an instruction example into `seqLen + 1` tokens so that its response stays in the
+ * loss: a response longer than 3/4 of the row is cut; a prompt that does not fit keeps its
+ * first token (the instruction marker) and its last tokens (the question end of the input).
+ * Evaluation truncates prompts the same way (src/experiments/evaluate.ts).
+ */
+export function fitExample(ex: Example, seqLen: number): Example & { truncated: boolean } {
+  if (ex.prompt.length + ex.response.length <= seqLen + 1) return { ...ex, truncated: false };
+  const response = ex.response.slice(0, Math.max(1, Math.floor((3 * seqLen) / 4)));
+  const room = seqLen + 1 - response.length;
+  const prompt = ex.prompt.length <= room ? ex.prompt : [ex.prompt[0]!, ...ex.prompt.slice(ex.prompt.length - room + 1)];
+  return { prompt, response, truncated: true };
+}
+
+/**
+ * The token examples a tuning run trains on: the condition's records as instruction
+ * examples fitted to the row (`truncated` of them cut), then the replayed pre-training
+ * documents.
+ */
+export function tuningExamples(world: World, tok: Tokenizer, spec: TuneSpec): { recs: WorldExample[]; examples: Example[]; truncated: number; replay: Example[] } {
+  const recs = conditionRecords(world, spec);
+  const examples = recs.map((r) => fitExample(encodeInstruction(tok, recordPrompt(r), r.output), spec.train.seqLen));
+  const truncated = examples.filter((e) => e.truncated).length;
+  const replay = replayExamples(world, tok, examples.length, spec.data.replayShare, spec.seed, spec.train.seqLen);
+  return { recs, examples, truncated, replay };
+}
+
+/**
+ * Runs (or reuses) one tuning condition: ensures the base model, tunes it on the
+ * condition's records for `spec.train.steps` steps (resuming from the run folder's
+ * checkpoint after a kill), evaluates, stores the result.
+ */
+export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome<TuneSpec>> {
+  const hash = configHash(spec);
+  const modelDir = path.join(o.store.runDir(hash), 'model');
+  const stored = o.store.get<TuneSpec>(hash);
+  if (stored) return { result: stored, reused: true, modelDir };
+  const base = await runPretrain(spec.base, { ...o, command: undefined });
+  const t0 = performance.now();
+  const world = buildWorld(spec.base.world);
+  const loaded = loadModel(base.modelDir);
+  if (!loaded.tokenizer) throw new Error(`${base.modelDir}: base model has no tokenizer.json`);
+  const tok = loaded.tokenizer;
+  const model = loaded.model;
+  try {
+    const { recs, examples, truncated, replay } = tuningExamples(world, tok, spec);
+    let resumedFrom: number | undefined;
+    const tr = await train({
+      model, tokenizer: tok, train: [...examples, ...replay], config: spec.train,
+      checkpointDir: path.join(o.store.runDir(hash), 'checkpoints'),
+      onEvent: (e) => {
+        if (e.type === 'resume') resumedFrom = e.step;
+        o.onEvent?.({ ...e, phase: 'tune' });
+      },
+    });
+    await saveModel(modelDir, model, tok);
+    const { metrics, segments, samples, nativeRecords, misses } = await evaluateTuned(model, tok, world, spec.eval, spec.format);
+    const competence = spec.eval.langs.includes('en') ? competenceOf(metrics, base.result.metrics['fact-completion']) : undefined;
+    const seconds = (performance.now() - t0) / 1000;
+    const command = o.command ?? `npx xalign experiment run --preset ${o.preset} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}`;
+    const result: ExperimentResult<TuneSpec> = {
+      version: 1, kind: 'tune', label: `tune ${spec.lang} ${spec.condition} seed ${spec.seed}`, spec,
+      provenance: runProvenance(hash, spec.seed, o, command), metrics,
+      training: trainingSummary(tr, seconds, resumedFrom),
+      extra: { ...(competence ? { competence } : {}), records: recs.length, replayed: replay.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, misses, segments, nativeRecords },
+    };
+    o.store.put(result);
+    return { result, reused: false, modelDir };
+  } finally {
+    model.dispose();
+  }
+}
+

@@ -1,0 +1,54 @@
+/** Conditions as values (src/experiments/conditions.ts) and the tune spec built from them (src/experiments/spec.ts). */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resolvePreset } from '../../src/config/presets';
+import {
+  CONDITION_DEFS, CONDITIONS, conditionDef, conditionRecords, configHash, isCondition, targetPairs, tuneSpecFromSettings, upgradeTuneSpec, type TuneSpec,
+} from '../../src/experiments';
+import { buildWorld } from '../../src/world';
+import { tinyTuneSpec } from '../fixtures/experiment-child';
+
+test('conditions: the paired grid\'s three resolve to their languages and pairs', () => {
+  assert.deepEqual(CONDITIONS, ['en-only', 'bilingual', 'bilingual+translation']);
+  assert.deepEqual(conditionDef('en-only').resolve('tr', 30), { instructionLangs: ['en'], tasks: ['alpaca', 'qa', 'knowledge', 'summarization'], translation: {} });
+  assert.deepEqual(conditionDef('bilingual').resolve('tr', 30).instructionLangs, ['en', 'tr']);
+  assert.deepEqual(conditionDef('bilingual').resolve('tr', 30).translation, {});
+  assert.deepEqual(conditionDef('bilingual+translation').resolve('tr', 30).translation, { tr: 30 });
+  for (const d of Object.values(CONDITION_DEFS)) assert.equal(d.translates, Object.keys(d.resolve('tr', 5).translation).length > 0, d.id);
+  assert.ok(isCondition('bilingual') && !isCondition('toString') && !isCondition('multilingual'));
+  assert.throws(() => conditionDef('multilingual'), /unknown condition "multilingual"; known: en-only, bilingual, bilingual\+translation/);
+});
+
+test('tune spec: the condition is resolved into its data, and the records follow the data, not the name', () => {
+  const s = resolvePreset('smoke').settings;
+  const spec = tuneSpecFromSettings(s, { lang: 'tr', condition: 'bilingual+translation', translationPairs: 12 });
+  assert.deepEqual(spec.data.instructionLangs, ['en', 'tr']);
+  assert.deepEqual(spec.data.translation, { tr: 12 });
+  assert.equal(targetPairs(spec), 12);
+  assert.equal(targetPairs(tuneSpecFromSettings(s, { lang: 'tr', condition: 'bilingual' })), 0);
+  assert.throws(() => tuneSpecFromSettings(s, { lang: 'tr', condition: 'en-only', real: true }), /needs a condition with translation pairs \(bilingual\+translation\), not en-only/);
+  // a condition that is only data: English instructions plus pairs in two languages
+  const tiny = tinyTuneSpec();
+  const world = buildWorld(tiny.base.world);
+  const custom: TuneSpec = { ...tiny, data: { ...tiny.data, instructionLangs: ['en'], translation: { tr: 4 } } };
+  const recs = conditionRecords(world, custom);
+  assert.equal(recs.filter((r) => r.task === 'translation').length, 4);
+  assert.ok(recs.filter((r) => r.task !== 'translation').every((r) => r.lang === 'en'));
+  assert.notEqual(configHash(custom), configHash(tiny));
+});
+
+test('tune spec: a version-4 spec is read in today\'s shape, and only read', () => {
+  const now = tinyTuneSpec();
+  const { objective, batching, accumulate, warmupFraction, minLrRatio, weightDecay, beta1, beta2, eps, clipNorm, evalEvery, earlyStopPatience, ...train } = now.train;
+  const { instructionLangs: _i, translation: _t, ...data } = now.data;
+  const v4 = {
+    ...now, version: 4, train, trainer: { objective, batching, accumulate, warmupFraction, minLrRatio, weightDecay, beta1, beta2, eps, clipNorm, evalEvery, earlyStopPatience },
+    data: { ...data, translationPairs: targetPairs(now) },
+  };
+  const up = upgradeTuneSpec(v4 as unknown as TuneSpec);
+  assert.deepEqual({ ...up, version: 5 }, now);
+  assert.equal(up.version, 4, 'an upgraded spec keeps its version: it is never reused for a new run');
+  assert.equal(upgradeTuneSpec(now), now);
+  const enOnly = upgradeTuneSpec({ ...v4, condition: 'en-only', data: { ...v4.data, translationPairs: 0 } } as unknown as TuneSpec);
+  assert.deepEqual([enOnly.data.instructionLangs, enOnly.data.translation], [['en'], {}]);
+});
