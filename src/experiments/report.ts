@@ -11,7 +11,7 @@ import { fitLawsByLanguage, type LawFit } from '../scaling/fit';
 import type { ScalingPoint } from '../scaling/law';
 import { compareConditions, type ConditionComparison } from './compare';
 import { CONDITIONS, type Condition } from './conditions';
-import type { Settings } from '../config/presets';
+import { resolvePreset, type Settings } from '../config/presets';
 import { targetPairs, type TuneSpec, upgradeResults } from './spec';
 import { scalingPoints } from './scaling';
 import { type ExperimentResult, ResultStore } from './store';
@@ -88,6 +88,8 @@ export interface RecordedRunMeta {
   specs: number;
   finished: string[];
   missing: string[];
+  /** Every setting of the run (records from before this field: see {@link recordedSettings}). */
+  settings?: Settings;
 }
 
 function readJson<T>(file: string): T {
@@ -143,7 +145,13 @@ export function recordedRunHeader(dir: string, m: RecordedRunMeta): string {
   ].join('\n');
 }
 
-/** A setting of a recorded run: its override, else the preset's value today. */
-export function recordedSetting<K extends keyof Settings>(m: RecordedRunMeta, s: Settings, key: K): Settings[K] {
-  return (key in m.overrides ? m.overrides[key] : s[key]) as Settings[K];
+/**
+ * The settings a recorded run trained with: the `settings` its recorded.json holds, or,
+ * for a record without them, its preset's settings today with its overrides (a preset
+ * whose defaults changed since would then be misread; records made now carry every
+ * setting).
+ */
+export function recordedSettings(m: RecordedRunMeta): Settings {
+  if (m.settings) return m.settings;
+  return resolvePreset(m.preset, m.overrides as Partial<Settings>, 'recorded.json overrides').settings;
 }

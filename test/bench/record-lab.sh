@@ -10,7 +10,7 @@
 # workers keep the code it started with while src/ is edited, then trains into the
 # results store out/recorded/NAME (started again, the same command reuses every finished
 # run and resumes the rest), and finally copies recorded.json and results.json, the
-# part worth committing, to data/recorded/NAME/.
+# part worth committing, to data/recorded/NAME/, with the scaling points notebook 03 reads.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 name=${1:?usage: bash test/bench/record-lab.sh NAME [lab.cjs grid options]}
@@ -24,4 +24,5 @@ store="out/recorded/$name"
 XALIGN_ROOT="$PWD" XALIGN_COMMIT="$(git rev-parse --short=10 HEAD)" node "$B/lab.cjs" grid --store "$store" "$@"
 mkdir -p "data/recorded/$name"
 cp "$store/recorded.json" "$store/results.json" "data/recorded/$name/"
+npx tsx test/bench/recorded-points.ts "data/recorded/$name"
 echo "recorded: data/recorded/$name (commit it with its README.md)"

@@ -8,7 +8,7 @@ import { parseOverrides, resolvePreset } from '../../src/config/presets';
 import {
   comparisonVerdict, configHash, type ConditionComparison, modelSimilarity, pairsToReach, pointsCsv, ResultStore, runTunePool,
   scalingEvidence, scalingPoints, scalingSpecs, scalingVerdict, similarityEvidence, similarityProbe, similarityVerdict, spearman,
-  tuneCommand, tuneSpecFromSettings, type ExperimentResult, analyseLab, readRecordedRun, splitLabResults, labPlan, targetPairs, runLab, runLabel, recordedRunDirs, recordedRunHeader, recordedSetting,
+  tuneCommand, tuneSpecFromSettings, type ExperimentResult, analyseLab, readRecordedRun, splitLabResults, labPlan, targetPairs, runLab, runLabel, recordedRunDirs, recordedRunHeader, recordedSettings,
 } from '../../src/experiments';
 import { modelConfig } from '../../src/model/config';
 import { BpeTokenizer } from '../../src/model/tokenizer';
@@ -159,8 +159,12 @@ test('recorded run: read back from its folder, split into grid and series, analy
     assert.deepEqual(recordedRunDirs(path.join(dir, 'absent')), []);
     assert.match(recordedRunHeader(dir, rec.meta), /not computed by this notebook[\s\S]*5 of 5 runs finished\n- command: `test`$/);
     const smoke = resolvePreset('smoke').settings;
-    assert.equal(recordedSetting({ ...rec.meta, overrides: { tuneSteps: 200 } }, smoke, 'tuneSteps'), 200);
-    assert.equal(recordedSetting(rec.meta, smoke, 'tuneSteps'), smoke.tuneSteps);
+    const classroom = resolvePreset('classroom').settings;
+    // a record without settings: its own preset (not the notebook's) with its overrides
+    assert.equal(recordedSettings({ ...rec.meta, preset: 'classroom', overrides: { tuneSteps: 200 } }).tuneSteps, 200);
+    assert.equal(recordedSettings({ ...rec.meta, preset: 'classroom', overrides: {} }).worldTranslationPairs, classroom.worldTranslationPairs);
+    assert.equal(recordedSettings({ ...rec.meta, settings: { ...smoke, tuneSteps: 3 } }).tuneSteps, 3);
+    assert.throws(() => recordedSettings({ ...rec.meta, preset: 'classroom', overrides: { bogus: 1 } }), /bogus/);
     const split = splitLabResults(rec.results, targetPairs(tinyTuneSpec()), 1);
     assert.equal(split.grid.length, 3);
     assert.deepEqual(split.series.map((r) => targetPairs(r.spec)).sort((a, b) => a - b), [3, 6, 12]);

@@ -78,7 +78,7 @@ async function grid(): Promise<void> {
       backend: backend.name, backendDetail: backend.reason,
       machine: { platform: os.platform(), arch: os.arch(), cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.versions.node, gpu: process.env.XALIGN_GPU_NAME ?? null },
       started, seconds: (Date.now() - t0) / 1000, workers,
-      gamma, specs: unique.length, finished: [...finished], missing,
+      gamma, specs: unique.length, finished: [...finished], missing, settings: S,
     });
   };
   let done = 0;
