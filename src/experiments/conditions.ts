@@ -7,7 +7,9 @@
  * several languages, an ablation) is a new entry here, not a new branch elsewhere.
  *
  * The paper's three conditions of its bilingual study (Section 3.1, Table 2) are
- * {@link CONDITIONS}, in the order the tables show them.
+ * {@link CONDITIONS}, in the order the tables show them; `multilingual` is its one model
+ * for every language (Section 5.2, m-LLaMA), whose spec names the language
+ * {@link ALL_LANGUAGES}.
  */
 
 import type { TaskId } from '../world/tasks';
@@ -15,13 +17,25 @@ import type { TaskId } from '../world/tasks';
 /** The instruction tasks every condition of the paired grid tunes on (translation comes as pairs). */
 export const INSTRUCTION_TASKS: readonly TaskId[] = ['alpaca', 'qa', 'knowledge', 'summarization'];
 
-/** What one condition trains on, resolved for one target language (recorded in a tune spec's `data`). */
+/** The language of a run that covers every preset language (a condition of scope `all`). */
+export const ALL_LANGUAGES = 'all';
+
+/** What a condition is resolved for: the run's target language (or {@link ALL_LANGUAGES}), the preset's languages, the pairs per translated language. */
+export interface ConditionContext {
+  lang: string;
+  languages: readonly string[];
+  pairs: number;
+}
+
+/** What one condition trains on and is tested in, resolved for a run (recorded in its tune spec). */
 export interface ConditionData {
   /** Languages whose instruction records (every task of `tasks`) are in the pool, English first. */
   instructionLangs: string[];
   tasks: TaskId[];
   /** English->X translation pairs per language X (none: {}). */
   translation: Record<string, number>;
+  /** The languages the tuned model is tested in, English last. */
+  evalLangs: string[];
 }
 
 /** A condition: its name, what it stands for, and how it resolves for a target language. */
@@ -31,10 +45,12 @@ export interface ConditionDef {
   readonly label: string;
   /** What the condition tests, in a sentence. */
   readonly description: string;
-  /** The condition for target language `lang`, with `pairs` translation pairs where it has any. */
-  resolve(lang: string, pairs: number): ConditionData;
+  /** `one`: a run per target language; `all`: one run for every preset language (its language is {@link ALL_LANGUAGES}). */
+  readonly scope: 'one' | 'all';
   /** Whether the condition has translation pairs (its pairs are a setting, e.g. of the scaling series). */
   readonly translates: boolean;
+  /** The condition for a run, with `pairs` translation pairs per translated language. */
+  resolve(c: ConditionContext): ConditionData;
 }
 
 const tasks = () => [...INSTRUCTION_TASKS];
@@ -45,22 +61,35 @@ export const CONDITION_DEFS = {
     id: 'en-only',
     label: 'English-only',
     description: 'English instructions only: the baseline, whose X ability comes from pre-training alone.',
+    scope: 'one',
     translates: false,
-    resolve: () => ({ instructionLangs: ['en'], tasks: tasks(), translation: {} }),
+    resolve: ({ lang }: ConditionContext) => ({ instructionLangs: ['en'], tasks: tasks(), translation: {}, evalLangs: [lang, 'en'] }),
   },
   bilingual: {
     id: 'bilingual',
     label: 'bilingual',
     description: 'English instructions and the same tasks in X.',
+    scope: 'one',
     translates: false,
-    resolve: (lang: string) => ({ instructionLangs: ['en', lang], tasks: tasks(), translation: {} }),
+    resolve: ({ lang }: ConditionContext) => ({ instructionLangs: ['en', lang], tasks: tasks(), translation: {}, evalLangs: [lang, 'en'] }),
   },
   'bilingual+translation': {
     id: 'bilingual+translation',
     label: 'bilingual + translation (the recipe)',
     description: 'Bilingual instructions plus English->X translation pairs: the paper\'s recipe.',
+    scope: 'one',
     translates: true,
-    resolve: (lang: string, pairs: number) => ({ instructionLangs: ['en', lang], tasks: tasks(), translation: { [lang]: pairs } }),
+    resolve: ({ lang, pairs }: ConditionContext) => ({ instructionLangs: ['en', lang], tasks: tasks(), translation: { [lang]: pairs }, evalLangs: [lang, 'en'] }),
+  },
+  multilingual: {
+    id: 'multilingual',
+    label: 'multilingual (one model)',
+    description: 'The recipe for every preset language at once: instructions in English and each language, translation pairs for each.',
+    scope: 'all',
+    translates: true,
+    resolve: ({ languages, pairs }: ConditionContext) => ({
+      instructionLangs: ['en', ...languages], tasks: tasks(), translation: Object.fromEntries(languages.map((l) => [l, pairs])), evalLangs: [...languages, 'en'],
+    }),
   },
 } as const satisfies Record<string, ConditionDef>;
 

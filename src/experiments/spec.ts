@@ -19,7 +19,7 @@ import type { Batching } from '../train/data';
 import { trainConfig, type TrainConfig } from '../train/trainer';
 import { type WorldOptions, worldOptionsFromSettings } from '../world/world';
 import type { TaskFormat, TaskId } from '../world/tasks';
-import { CONDITION_DEFS, conditionDef, type Condition } from './conditions';
+import { ALL_LANGUAGES, CONDITION_DEFS, conditionDef, type Condition } from './conditions';
 import { realCorpusFingerprint } from './real-data';
 import type { ExperimentResult } from './store';
 
@@ -145,13 +145,15 @@ export function pretrainConfig(spec: BaseSpec): TrainConfig {
  * the real corpus.
  */
 export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: Condition; seed?: number; translationPairs?: number; real?: boolean }): TuneSpec {
-  if (!s.languages.includes(o.lang)) throw new RangeError(`experiment: language "${o.lang}" is not in the preset's languages (${s.languages.join(', ')})`);
+  const def = conditionDef(o.condition);
+  if (def.scope === 'all' && o.lang !== ALL_LANGUAGES) throw new RangeError(`experiment: condition ${o.condition} covers every preset language; its language is "${ALL_LANGUAGES}", not "${o.lang}"`);
+  if (def.scope === 'one' && !s.languages.includes(o.lang)) throw new RangeError(`experiment: language "${o.lang}" is not in the preset's languages (${s.languages.join(', ')})`);
   const seed = o.seed ?? s.seed;
   const pairs = o.translationPairs ?? s.worldTranslationPairs;
   if (!Number.isInteger(pairs) || pairs < 1) throw new RangeError(`experiment: translationPairs must be a positive integer, got ${pairs}`);
-  const def = conditionDef(o.condition);
-  if (o.real && !def.translates) throw new RangeError(`experiment: real translation data needs a condition with translation pairs (${Object.values(CONDITION_DEFS).filter((d) => d.translates).map((d) => d.id).join(', ')}), not ${o.condition}`);
-  const { instructionLangs, tasks, translation } = def.resolve(o.lang, pairs);
+  const real = Object.values(CONDITION_DEFS).filter((d) => d.translates && d.scope === 'one').map((d) => d.id);
+  if (o.real && !real.includes(o.condition)) throw new RangeError(`experiment: real translation data needs a one-language condition with translation pairs (${real.join(', ')}), not ${o.condition}`);
+  const { instructionLangs, tasks, translation, evalLangs } = def.resolve({ lang: o.lang, languages: s.languages, pairs });
   const train = trainConfig({
     objective: 'instruction', batching: s.tuneBatching as Batching,
     steps: Math.max(1, s.tuneSteps), batchSize: s.tuneBatchSize, seqLen: s.tuneSeqLen, lr: s.tuneLr, seed, checkpointEvery: Math.max(1, Math.ceil(s.tuneSteps / 10)),
@@ -166,7 +168,7 @@ export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: 
     train,
     data: { tasks, perTask: s.worldTaskTrain, instructionLangs, translation, replayShare: s.tuneReplayShare, ...(o.real ? { real: { fingerprint: realCorpusFingerprint() } } : {}) },
     format: { qaPeople: s.worldQaPeople as 1 | 2, qaAnswer: s.worldQaAnswer as TaskFormat['qaAnswer'], knowledgeAnswer: s.worldKnowledgeAnswer as TaskFormat['knowledgeAnswer'] },
-    eval: { tasks: [...EVAL_TASKS], langs: [o.lang, 'en'], n: s.tuneEvalExamples, ...(o.real ? { realTranslation: true } : {}) },
+    eval: { tasks: [...EVAL_TASKS], langs: evalLangs, n: s.tuneEvalExamples, ...(o.real ? { realTranslation: true } : {}) },
   };
 }
 
@@ -187,7 +189,7 @@ export function upgradeTuneSpec(spec: TuneSpec | TuneSpecV4): TuneSpec {
   if (spec.version >= 5) return spec as TuneSpec;
   const old = spec as TuneSpecV4;
   const { translationPairs, ...data } = old.data;
-  const resolved = conditionDef(old.condition).resolve(old.lang, translationPairs);
+  const resolved = conditionDef(old.condition).resolve({ lang: old.lang, languages: [old.lang], pairs: translationPairs });
   const { trainer, ...rest } = old;
   return {
     ...rest,

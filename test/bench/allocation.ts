@@ -4,7 +4,7 @@
  * per problem and the largest constraint violation; where Debian's python3-scipy is
  * present, runs scipy's SLSQP (scaled variables, analytic gradients) on the same
  * problems in the same run and prints the speed ratio and the objective gap.
- * Target (issue 4): objective equal or better on every problem, at least 50x faster.
+ * Target: objective equal or better on every problem, at least 50x faster.
  */
 
 import { allocateOptimal, type AllocationLaw, gain } from '../../src/allocation';

@@ -102,3 +102,22 @@ test('the committed classroom base checkpoint matches the classroom preset; its 
   assert.equal(v.losses.length, 2);
   v.losses.forEach((l: number, i: number) => assert.ok(Math.abs(l - m.firstLosses[i]!) < 1e-4, `loss at step ${i + 1}: ${l} vs committed ${m.firstLosses[i]}`));
 });
+
+test('experiment run --condition multilingual: one model scored in every preset language and English; --lang is refused', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-multi-'));
+  try {
+    const r = xalign(['experiment', 'run', '--set', TINY, '--condition', 'multilingual', '--store', dir, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const v = JSON.parse(r.stdout);
+    const langs = resolvePreset('smoke').settings.languages;
+    assert.equal(v.result.spec.lang, 'all');
+    for (const task of ['qa', 'knowledge', 'summarization']) assert.deepEqual(Object.keys(v.result.metrics[task]).sort(), [...langs, 'en'].sort(), task);
+    assert.deepEqual(Object.keys(v.result.metrics.translation).sort(), [...langs].sort());
+    assert.match(v.result.provenance.command, /--lang all --condition multilingual/);
+    const bad = xalign(['experiment', 'run', '--set', TINY, '--condition', 'multilingual', '--lang', 'tr', '--store', dir]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--condition multilingual trains one model for every preset language; leave --lang out/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -3,20 +3,39 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolvePreset } from '../../src/config/presets';
 import {
-  CONDITION_DEFS, CONDITIONS, conditionDef, conditionRecords, configHash, isCondition, targetPairs, tuneSpecFromSettings, upgradeTuneSpec, type TuneSpec,
+  ALL_LANGUAGES, CONDITION_DEFS, CONDITIONS, conditionDef, conditionRecords, configHash, isCondition, targetPairs, tuneSpecFromSettings, upgradeTuneSpec, type TuneSpec,
 } from '../../src/experiments';
 import { buildWorld } from '../../src/world';
 import { tinyTuneSpec } from '../fixtures/experiment-child';
 
-test('conditions: the paired grid\'s three resolve to their languages and pairs', () => {
+test('conditions: the paired grid\'s three resolve to their languages and pairs; multilingual to every language', () => {
   assert.deepEqual(CONDITIONS, ['en-only', 'bilingual', 'bilingual+translation']);
-  assert.deepEqual(conditionDef('en-only').resolve('tr', 30), { instructionLangs: ['en'], tasks: ['alpaca', 'qa', 'knowledge', 'summarization'], translation: {} });
-  assert.deepEqual(conditionDef('bilingual').resolve('tr', 30).instructionLangs, ['en', 'tr']);
-  assert.deepEqual(conditionDef('bilingual').resolve('tr', 30).translation, {});
-  assert.deepEqual(conditionDef('bilingual+translation').resolve('tr', 30).translation, { tr: 30 });
-  for (const d of Object.values(CONDITION_DEFS)) assert.equal(d.translates, Object.keys(d.resolve('tr', 5).translation).length > 0, d.id);
-  assert.ok(isCondition('bilingual') && !isCondition('toString') && !isCondition('multilingual'));
-  assert.throws(() => conditionDef('multilingual'), /unknown condition "multilingual"; known: en-only, bilingual, bilingual\+translation/);
+  const c = { lang: 'tr', languages: ['zh', 'tr'], pairs: 30 };
+  assert.deepEqual(conditionDef('en-only').resolve(c), { instructionLangs: ['en'], tasks: ['alpaca', 'qa', 'knowledge', 'summarization'], translation: {}, evalLangs: ['tr', 'en'] });
+  assert.deepEqual(conditionDef('bilingual').resolve(c).instructionLangs, ['en', 'tr']);
+  assert.deepEqual(conditionDef('bilingual').resolve(c).translation, {});
+  assert.deepEqual(conditionDef('bilingual+translation').resolve(c).translation, { tr: 30 });
+  const multi = conditionDef('multilingual').resolve({ ...c, lang: ALL_LANGUAGES });
+  assert.deepEqual([multi.instructionLangs, multi.translation, multi.evalLangs], [['en', 'zh', 'tr'], { zh: 30, tr: 30 }, ['zh', 'tr', 'en']]);
+  for (const d of Object.values(CONDITION_DEFS)) assert.equal(d.translates, Object.keys(d.resolve(c).translation).length > 0, d.id);
+  assert.ok(isCondition('bilingual') && isCondition('multilingual') && !isCondition('toString') && !isCondition('trilingual'));
+  assert.throws(() => conditionDef('trilingual'), /unknown condition "trilingual"; known: en-only, bilingual, bilingual\+translation, multilingual/);
+});
+
+test('multilingual spec: one run named "all", every preset language in its pool and its tests', () => {
+  const s = resolvePreset('smoke').settings;
+  const spec = tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'multilingual', translationPairs: 5 });
+  assert.deepEqual(spec.data.instructionLangs, ['en', ...s.languages]);
+  assert.deepEqual(spec.data.translation, Object.fromEntries(s.languages.map((l) => [l, 5])));
+  assert.deepEqual(spec.eval.langs, [...s.languages, 'en']);
+  assert.equal(targetPairs(spec), 0, 'no single target language');
+  assert.throws(() => tuneSpecFromSettings(s, { lang: 'tr', condition: 'multilingual' }), /covers every preset language; its language is "all", not "tr"/);
+  assert.throws(() => tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'bilingual' }), /language "all" is not in the preset's languages/);
+  assert.throws(() => tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'multilingual', real: true }), /one-language condition/);
+  const world = buildWorld(spec.base.world);
+  const recs = conditionRecords(world, spec);
+  for (const l of s.languages) assert.equal(recs.filter((r) => r.task === 'translation' && r.lang === l).length, 5, l);
+  assert.deepEqual([...new Set(recs.filter((r) => r.task !== 'translation').map((r) => r.lang))], ['en', ...s.languages]);
 });
 
 test('tune spec: the condition is resolved into its data, and the records follow the data, not the name', () => {
@@ -26,7 +45,7 @@ test('tune spec: the condition is resolved into its data, and the records follow
   assert.deepEqual(spec.data.translation, { tr: 12 });
   assert.equal(targetPairs(spec), 12);
   assert.equal(targetPairs(tuneSpecFromSettings(s, { lang: 'tr', condition: 'bilingual' })), 0);
-  assert.throws(() => tuneSpecFromSettings(s, { lang: 'tr', condition: 'en-only', real: true }), /needs a condition with translation pairs \(bilingual\+translation\), not en-only/);
+  assert.throws(() => tuneSpecFromSettings(s, { lang: 'tr', condition: 'en-only', real: true }), /needs a one-language condition with translation pairs \(bilingual\+translation\), not en-only/);
   // a condition that is only data: English instructions plus pairs in two languages
   const tiny = tinyTuneSpec();
   const world = buildWorld(tiny.base.world);

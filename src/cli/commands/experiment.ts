@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CONDITIONS, committedBaseDir, type Condition, type ExperimentResult, isCondition, ResultStore, runTune, tuneCommand, tuneSpecFromSettings,
+  ALL_LANGUAGES, CONDITION_DEFS, CONDITIONS, committedBaseDir, type Condition, conditionDef, type ExperimentResult, isCondition, ResultStore, runTune, tuneCommand, tuneSpecFromSettings,
 } from '../../experiments';
 import { presetFromFlags, sessionFromFlags } from '../../session';
 import { type Command, UsageError } from '../command';
@@ -29,7 +29,9 @@ export const command: Command = {
 run: instruction-tunes the preset's base model (pre-trained first if the store lacks
 it; a committed data/world/base-PRESET, or --base DIR, is used when its manifest's config
 hash matches) for language X (default: the preset's first language) in condition C:
-${CONDITIONS.join(', ')} (all: the three in turn), with tuneSteps steps in every
+${CONDITIONS.join(', ')} (all: the three in turn), or multilingual (one model for
+every preset language: instructions in English and each language, pairs for each;
+its --lang is "${ALL_LANGUAGES}" and may be left out), with tuneSteps steps in every
 condition (--pairs: English-X translation pairs of the recipe, default
 worldTranslationPairs; a point of notebook 02's scaling series; --real: the pairs
 come from the real corpus of \`xalign data build\` and the real test split is scored
@@ -57,9 +59,11 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
     const store = new ResultStore(storeDir(ctx, preset));
     if (sub === 'run') {
       const c = ctx.flags.condition as string | undefined;
-      if (!c || (c !== 'all' && !isCondition(c))) throw new UsageError(`experiment run: --condition must be one of ${CONDITIONS.join(', ')} or all, got ${c === undefined ? 'nothing' : `"${c}"`}`);
-      const lang = (ctx.flags.lang as string | undefined) ?? preset.settings.languages[0]!;
-      if (!preset.settings.languages.includes(lang)) throw new UsageError(`experiment run: --lang "${lang}" is not in preset ${preset.name} (${preset.settings.languages.join(', ')})`);
+      if (!c || (c !== 'all' && !isCondition(c))) throw new UsageError(`experiment run: --condition must be one of ${Object.keys(CONDITION_DEFS).join(', ')} or all, got ${c === undefined ? 'nothing' : `"${c}"`}`);
+      const everyLanguage = c !== 'all' && conditionDef(c).scope === 'all';
+      const lang = (ctx.flags.lang as string | undefined) ?? (everyLanguage ? ALL_LANGUAGES : preset.settings.languages[0]!);
+      if (everyLanguage && lang !== ALL_LANGUAGES) throw new UsageError(`experiment run: --condition ${c} trains one model for every preset language; leave --lang out (or --lang ${ALL_LANGUAGES}), got "${lang}"`);
+      if (!everyLanguage && !preset.settings.languages.includes(lang)) throw new UsageError(`experiment run: --lang "${lang}" is not in preset ${preset.name} (${preset.settings.languages.join(', ')})`);
       const seed = numberFlag(ctx.flags, 'seed', SEED_RANGE, 'experiment run') ?? preset.settings.seed;
       const pairs = numberFlag(ctx.flags, 'pairs', { integer: true, min: 1 }, 'experiment run');
       const base = ctx.flags.base as string | undefined;
