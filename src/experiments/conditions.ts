@@ -20,11 +20,25 @@ export const INSTRUCTION_TASKS: readonly TaskId[] = ['alpaca', 'qa', 'knowledge'
 /** The language of a run that covers every preset language (a condition of scope `all`). */
 export const ALL_LANGUAGES = 'all';
 
-/** What a condition is resolved for: the run's target language (or {@link ALL_LANGUAGES}), the preset's languages, the pairs per translated language. */
+/**
+ * What a condition is resolved for: the run's target language (or {@link ALL_LANGUAGES}),
+ * the preset's languages, and the translation pairs: one count for every translated
+ * language, or a count per language (an allocation of a pair budget; 0 = none).
+ */
 export interface ConditionContext {
   lang: string;
   languages: readonly string[];
-  pairs: number;
+  pairs: number | Readonly<Record<string, number>>;
+}
+
+/** The pairs a context gives language `lang` (0 when a per-language count leaves it out). */
+export function pairsFor(pairs: ConditionContext['pairs'], lang: string): number {
+  return typeof pairs === 'number' ? pairs : (pairs[lang] ?? 0);
+}
+
+/** English->X pairs for each of `langs` that gets any. */
+function translationFor(langs: readonly string[], pairs: ConditionContext['pairs']): Record<string, number> {
+  return Object.fromEntries(langs.map((l) => [l, pairsFor(pairs, l)] as const).filter(([, n]) => n > 0));
 }
 
 /** What one condition trains on and is tested in, resolved for a run (recorded in its tune spec). */
@@ -49,7 +63,7 @@ export interface ConditionDef {
   readonly scope: 'one' | 'all';
   /** Whether the condition has translation pairs (its pairs are a setting, e.g. of the scaling series). */
   readonly translates: boolean;
-  /** The condition for a run, with `pairs` translation pairs per translated language. */
+  /** The condition for a run, with its translation pairs per translated language. */
   resolve(c: ConditionContext): ConditionData;
 }
 
@@ -79,7 +93,7 @@ export const CONDITION_DEFS = {
     description: 'Bilingual instructions plus English->X translation pairs: the paper\'s recipe.',
     scope: 'one',
     translates: true,
-    resolve: ({ lang, pairs }: ConditionContext) => ({ instructionLangs: ['en', lang], tasks: tasks(), translation: { [lang]: pairs }, evalLangs: [lang, 'en'] }),
+    resolve: ({ lang, pairs }: ConditionContext) => ({ instructionLangs: ['en', lang], tasks: tasks(), translation: translationFor([lang], pairs), evalLangs: [lang, 'en'] }),
   },
   multilingual: {
     id: 'multilingual',
@@ -88,7 +102,7 @@ export const CONDITION_DEFS = {
     scope: 'all',
     translates: true,
     resolve: ({ languages, pairs }: ConditionContext) => ({
-      instructionLangs: ['en', ...languages], tasks: tasks(), translation: Object.fromEntries(languages.map((l) => [l, pairs])), evalLangs: [...languages, 'en'],
+      instructionLangs: ['en', ...languages], tasks: tasks(), translation: translationFor(languages, pairs), evalLangs: [...languages, 'en'],
     }),
   },
 } as const satisfies Record<string, ConditionDef>;

@@ -141,16 +141,17 @@ export function pretrainConfig(spec: BaseSpec): TrainConfig {
 /**
  * One tuning condition for language `lang` at the preset's sizes; `seed` varies the data
  * order; `translationPairs` (default `worldTranslationPairs`) sets the pairs of a
- * condition that has any, e.g. for a point of the scaling series; `real` takes them from
- * the real corpus.
+ * condition that has any, e.g. for a point of the scaling series, or, as a count per
+ * language, an allocation of a budget for the multilingual condition; `real` takes them
+ * from the real corpus.
  */
-export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: Condition; seed?: number; translationPairs?: number; real?: boolean }): TuneSpec {
+export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: Condition; seed?: number; translationPairs?: number | Readonly<Record<string, number>>; real?: boolean }): TuneSpec {
   const def = conditionDef(o.condition);
   if (def.scope === 'all' && o.lang !== ALL_LANGUAGES) throw new RangeError(`experiment: condition ${o.condition} covers every preset language; its language is "${ALL_LANGUAGES}", not "${o.lang}"`);
   if (def.scope === 'one' && !s.languages.includes(o.lang)) throw new RangeError(`experiment: language "${o.lang}" is not in the preset's languages (${s.languages.join(', ')})`);
   const seed = o.seed ?? s.seed;
   const pairs = o.translationPairs ?? s.worldTranslationPairs;
-  if (!Number.isInteger(pairs) || pairs < 1) throw new RangeError(`experiment: translationPairs must be a positive integer, got ${pairs}`);
+  checkPairs(pairs, s.languages);
   const real = Object.values(CONDITION_DEFS).filter((d) => d.translates && d.scope === 'one').map((d) => d.id);
   if (o.real && !real.includes(o.condition)) throw new RangeError(`experiment: real translation data needs a one-language condition with translation pairs (${real.join(', ')}), not ${o.condition}`);
   const { instructionLangs, tasks, translation, evalLangs } = def.resolve({ lang: o.lang, languages: s.languages, pairs });
@@ -170,6 +171,19 @@ export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: 
     format: { qaPeople: s.worldQaPeople as 1 | 2, qaAnswer: s.worldQaAnswer as TaskFormat['qaAnswer'], knowledgeAnswer: s.worldKnowledgeAnswer as TaskFormat['knowledgeAnswer'] },
     eval: { tasks: [...EVAL_TASKS], langs: evalLangs, n: s.tuneEvalExamples, ...(o.real ? { realTranslation: true } : {}) },
   };
+}
+
+/** A pair count is a positive integer; a count per language names preset languages only, each an integer >= 0, not all 0. */
+function checkPairs(pairs: number | Readonly<Record<string, number>>, languages: readonly string[]): void {
+  if (typeof pairs === 'number') {
+    if (!Number.isInteger(pairs) || pairs < 1) throw new RangeError(`experiment: translationPairs must be a positive integer, got ${pairs}`);
+    return;
+  }
+  for (const [lang, n] of Object.entries(pairs)) {
+    if (!languages.includes(lang)) throw new RangeError(`experiment: translationPairs names "${lang}", which is not in the preset's languages (${languages.join(', ')})`);
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`experiment: translationPairs.${lang} must be an integer >= 0, got ${n}`);
+  }
+  if (!Object.values(pairs).some((n) => n > 0)) throw new RangeError('experiment: translationPairs gives no language any pairs');
 }
 
 /** A tune spec as version 4 and earlier stored it: the condition by name, the trainer split in two. */
@@ -206,15 +220,17 @@ export function upgradeResults<R extends ExperimentResult>(results: readonly R[]
 /**
  * The command that regenerates `spec`'s result: `npx xalign experiment run` with the
  * preset, its overridden settings as `--set`, the language, condition, seed and (for
- * pairs other than the preset's) `--pairs`.
+ * pairs other than the preset's) `--pairs`, per language for a multilingual run.
  */
 export function tuneCommand(preset: { name: string; settings: Settings; overridden: readonly string[] }, spec: TuneSpec): string {
   const sets = preset.overridden.map((k) => {
     const v = (preset.settings as unknown as Record<string, unknown>)[k];
     return ` --set ${k}=${Array.isArray(v) ? v.join('+') : String(v)}`;
   });
+  const counts = Object.entries(spec.data.translation);
+  const uniform = counts.every(([, n]) => n === preset.settings.worldTranslationPairs) && (spec.lang !== ALL_LANGUAGES || counts.length === spec.eval.langs.length - 1);
   const p = targetPairs(spec);
-  const pairs = p > 0 && p !== preset.settings.worldTranslationPairs ? ` --pairs ${p}` : '';
+  const pairs = counts.length === 0 || uniform ? '' : spec.lang === ALL_LANGUAGES ? ` --pairs ${spec.eval.langs.filter((l) => l !== 'en').map((l) => `${l}=${spec.data.translation[l] ?? 0}`).join(',')}` : ` --pairs ${p}`;
   const real = spec.data.real ? ' --real' : '';
   return `npx xalign experiment run --preset ${preset.name}${sets.join('')} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}${pairs}${real}`;
 }

@@ -117,6 +117,12 @@ test('experiment run --condition multilingual: one model scored in every preset 
     const bad = xalign(['experiment', 'run', '--set', TINY, '--condition', 'multilingual', '--lang', 'tr', '--store', dir]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--condition multilingual trains one model for every preset language; leave --lang out/);
+    const alloc = xalign(['experiment', 'run', '--set', TINY, '--condition', 'multilingual', '--pairs', `${langs[0]}=3,${langs[1]}=0`, '--store', dir, '--json']);
+    assert.equal(alloc.code, 0, alloc.stderr);
+    assert.deepEqual(JSON.parse(alloc.stdout).result.spec.data.translation, { [langs[0]!]: 3 });
+    const malformed = xalign(['experiment', 'run', '--set', TINY, '--condition', 'multilingual', '--pairs', 'zh=3,tr=-1', '--store', dir]);
+    assert.equal(malformed.code, 2);
+    assert.match(malformed.stderr, /--pairs must be a positive integer or LANG=N,LANG=N .*"tr=-1"/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolvePreset } from '../../src/config/presets';
 import {
-  ALL_LANGUAGES, CONDITION_DEFS, CONDITIONS, conditionDef, conditionRecords, configHash, isCondition, targetPairs, tuneSpecFromSettings, upgradeTuneSpec, type TuneSpec,
+  ALL_LANGUAGES, CONDITION_DEFS, CONDITIONS, conditionDef, pairsFor, conditionRecords, configHash, isCondition, targetPairs, tuneCommand, tuneSpecFromSettings, upgradeTuneSpec, type TuneSpec,
 } from '../../src/experiments';
 import { buildWorld } from '../../src/world';
 import { tinyTuneSpec } from '../fixtures/experiment-child';
@@ -35,6 +35,18 @@ test('multilingual spec: one run named "all", every preset language in its pool 
   const world = buildWorld(spec.base.world);
   const recs = conditionRecords(world, spec);
   for (const l of s.languages) assert.equal(recs.filter((r) => r.task === 'translation' && r.lang === l).length, 5, l);
+  // an allocation of a budget: pairs per language, a language with none gets no pairs
+  const [a0, a1] = s.languages as [string, string];
+  const alloc = tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'multilingual', translationPairs: { [a0]: 7, [a1]: 0 } });
+  assert.deepEqual(alloc.data.translation, { [a0]: 7 });
+  assert.equal(conditionRecords(world, alloc).filter((r) => r.task === 'translation').length, 7);
+  assert.throws(() => tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'multilingual', translationPairs: { el: 3 } }), /names "el", which is not in the preset's languages/);
+  assert.throws(() => tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'multilingual', translationPairs: { [a0]: 1.5 } }), /translationPairs\.\w+ must be an integer >= 0, got 1.5/);
+  assert.throws(() => tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'multilingual', translationPairs: { [a0]: 0 } }), /gives no language any pairs/);
+  assert.equal(pairsFor({ [a0]: 7 }, a1), 0);
+  const preset = { name: 'smoke', settings: s, overridden: [] as string[] };
+  assert.match(tuneCommand(preset, alloc), new RegExp(`--lang all --condition multilingual --seed 1 --pairs ${a0}=7,${a1}=0$`));
+  assert.match(tuneCommand(preset, tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'multilingual' })), /--condition multilingual --seed 1$/);
   assert.deepEqual([...new Set(recs.filter((r) => r.task !== 'translation').map((r) => r.lang))], ['en', ...s.languages]);
 });
 

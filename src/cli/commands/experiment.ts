@@ -8,6 +8,23 @@ import { type Command, UsageError } from '../command';
 import { numberFlag, presetFlags, SEED_RANGE } from '../inputs';
 import { progressLogger, SHARED_OPTIONS, storeDir } from './experiment-shared';
 
+/**
+ * `--pairs N` (every translated language) or `--pairs zh=300,tr=0` (a count per
+ * language, e.g. an allocation of a budget for the multilingual condition).
+ */
+function pairsFlag(flags: Record<string, unknown>, command: string): number | Record<string, number> | undefined {
+  const v = flags.pairs;
+  if (typeof v !== 'string' || !v.includes('=')) return numberFlag(flags as Parameters<typeof numberFlag>[0], 'pairs', { integer: true, min: 1 }, command);
+  const out: Record<string, number> = {};
+  for (const part of v.split(',')) {
+    const m = /^([a-z]{2,3})=(\d+)$/.exec(part.trim());
+    if (!m) throw new UsageError(`${command}: --pairs must be a positive integer or LANG=N,LANG=N (N an integer >= 0), got ${JSON.stringify(part)} in ${JSON.stringify(v)}`);
+    if (m[1]! in out) throw new UsageError(`${command}: --pairs names ${m[1]} twice`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
 /** One line per task and language: metric=value pairs. */
 export function metricsText(r: ExperimentResult): string[] {
   const out: string[] = [];
@@ -22,7 +39,7 @@ export function metricsText(r: ExperimentResult): string[] {
 export const command: Command = {
   name: 'experiment',
   summary: 'run, list and export the instruction-tuning conditions of notebook 02',
-  usage: `usage: xalign experiment run --condition C|all [--lang X] [--seed N] [--pairs N] [--real] [--base DIR] [--preset P] [--set k=v] [--store DIR] [--json]
+  usage: `usage: xalign experiment run --condition C|all [--lang X] [--seed N] [--pairs N|LANG=N,...] [--real] [--base DIR] [--preset P] [--set k=v] [--store DIR] [--json]
        xalign experiment list [--store DIR] [--json]
        xalign experiment export [--store DIR] [--csv FILE] [--out FILE]
 
@@ -31,7 +48,8 @@ it; a committed data/world/base-PRESET, or --base DIR, is used when its manifest
 hash matches) for language X (default: the preset's first language) in condition C:
 ${CONDITIONS.join(', ')} (all: the three in turn), or multilingual (one model for
 every preset language: instructions in English and each language, pairs for each;
-its --lang is "${ALL_LANGUAGES}" and may be left out), with tuneSteps steps in every
+its --lang is "${ALL_LANGUAGES}" and may be left out; --pairs zh=300,tr=100 gives each
+language its own count), with tuneSteps steps in every
 condition (--pairs: English-X translation pairs of the recipe, default
 worldTranslationPairs; a point of notebook 02's scaling series; --real: the pairs
 come from the real corpus of \`xalign data build\` and the real test split is scored
@@ -65,7 +83,7 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
       if (everyLanguage && lang !== ALL_LANGUAGES) throw new UsageError(`experiment run: --condition ${c} trains one model for every preset language; leave --lang out (or --lang ${ALL_LANGUAGES}), got "${lang}"`);
       if (!everyLanguage && !preset.settings.languages.includes(lang)) throw new UsageError(`experiment run: --lang "${lang}" is not in preset ${preset.name} (${preset.settings.languages.join(', ')})`);
       const seed = numberFlag(ctx.flags, 'seed', SEED_RANGE, 'experiment run') ?? preset.settings.seed;
-      const pairs = numberFlag(ctx.flags, 'pairs', { integer: true, min: 1 }, 'experiment run');
+      const pairs = pairsFlag(ctx.flags, 'experiment run');
       const base = ctx.flags.base as string | undefined;
       if (base !== undefined && !fs.existsSync(base)) throw new UsageError(`experiment run: --base: no such folder: ${base}`);
       const baseDir = base ?? (fs.existsSync(committedBaseDir(preset.name)) ? committedBaseDir(preset.name) : undefined);
