@@ -29,7 +29,7 @@ export interface SettingSpec {
 }
 
 /** A language code as the data readers name files and folders (ISO 639, 2-3 lower-case letters). */
-const LANGUAGE_CODE = { regex: /^[a-z]{2,3}$/, doc: 'language codes (ISO 639: 2-3 lower-case letters, e.g. zh)' };
+export const LANGUAGE_CODE = { regex: /^[a-z]{2,3}$/, doc: 'language codes (ISO 639: 2-3 lower-case letters, e.g. zh)' };
 
 /** The six target languages of the paper, ISO 639-1. */
 export const PAPER_LANGUAGES = ['ar', 'el', 'hi', 'tr', 'vi', 'zh'] as const;

@@ -52,13 +52,9 @@ export interface ConditionData {
   evalLangs: string[];
 }
 
-/** A condition: its name, what it stands for, and how it resolves for a target language. */
+/** A condition: its name, its scope, and how it resolves for a run. */
 export interface ConditionDef {
   readonly id: string;
-  /** A short label for tables and figures. */
-  readonly label: string;
-  /** What the condition tests, in a sentence. */
-  readonly description: string;
   /** `one`: a run per target language; `all`: one run for every preset language (its language is {@link ALL_LANGUAGES}). */
   readonly scope: 'one' | 'all';
   /** Whether the condition has translation pairs (its pairs are a setting, e.g. of the scaling series). */
@@ -71,34 +67,30 @@ const tasks = () => [...INSTRUCTION_TASKS];
 
 /** Every known condition by id. */
 export const CONDITION_DEFS = {
+  // English instructions only: the baseline, whose X ability comes from pre-training alone
   'en-only': {
     id: 'en-only',
-    label: 'English-only',
-    description: 'English instructions only: the baseline, whose X ability comes from pre-training alone.',
     scope: 'one',
     translates: false,
     resolve: ({ lang }: ConditionContext) => ({ instructionLangs: ['en'], tasks: tasks(), translation: {}, evalLangs: [lang, 'en'] }),
   },
+  // English instructions and the same tasks in X
   bilingual: {
     id: 'bilingual',
-    label: 'bilingual',
-    description: 'English instructions and the same tasks in X.',
     scope: 'one',
     translates: false,
     resolve: ({ lang }: ConditionContext) => ({ instructionLangs: ['en', lang], tasks: tasks(), translation: {}, evalLangs: [lang, 'en'] }),
   },
+  // bilingual instructions plus English->X translation pairs: the paper's recipe
   'bilingual+translation': {
     id: 'bilingual+translation',
-    label: 'bilingual + translation (the recipe)',
-    description: 'Bilingual instructions plus English->X translation pairs: the paper\'s recipe.',
     scope: 'one',
     translates: true,
     resolve: ({ lang, pairs }: ConditionContext) => ({ instructionLangs: ['en', lang], tasks: tasks(), translation: translationFor([lang], pairs), evalLangs: [lang, 'en'] }),
   },
+  // the recipe for every preset language at once (m-LLaMA)
   multilingual: {
     id: 'multilingual',
-    label: 'multilingual (one model)',
-    description: 'The recipe for every preset language at once: instructions in English and each language, translation pairs for each.',
     scope: 'all',
     translates: true,
     resolve: ({ languages, pairs }: ConditionContext) => ({

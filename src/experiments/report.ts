@@ -100,8 +100,8 @@ function readJson<T>(file: string): T {
   }
 }
 
-/** A recorded run folder (STORE/recorded.json with STORE/results.json or STORE/results/*.json), or null when `dir` has none. */
-export function readRecordedRun(dir: string): { meta: RecordedRunMeta; results: ExperimentResult<TuneSpec>[] } | null {
+/** A recorded run folder (STORE/recorded.json with STORE/results.json or STORE/results/*.json) with the settings it ran with ({@link recordedSettings}), or null when `dir` has none. */
+export function readRecordedRun(dir: string): { meta: RecordedRunMeta; settings: Settings; results: ExperimentResult<TuneSpec>[] } | null {
   const metaFile = path.join(dir, 'recorded.json');
   if (!fs.existsSync(metaFile)) return null;
   const meta = readJson<RecordedRunMeta>(metaFile);
@@ -115,7 +115,7 @@ export function readRecordedRun(dir: string): { meta: RecordedRunMeta; results: 
   const results = upgradeResults(listed.filter((r) => r.kind === 'tune')) as ExperimentResult<TuneSpec>[];
   const missing = meta.finished.filter((h) => !results.some((r) => r.provenance.configHash === h));
   if (missing.length) throw new Error(`${metaFile}: lists ${missing.length} finished run(s) with no result in ${dir} (first: ${missing[0]})`);
-  return { meta, results };
+  return { meta, settings: recordedSettings(meta, metaFile), results };
 }
 
 /** Splits tuning results into the condition grid (the recipe at `gridPairs` pairs) and the scaling series (the recipe at seed `seriesSeed`). */
@@ -134,10 +134,11 @@ export function recordedRunDirs(root: string): string[] {
   return fs.readdirSync(root).sort().map((d) => path.join(root, d)).filter((d) => fs.existsSync(path.join(d, 'recorded.json')));
 }
 
-/** A recorded run's label and provenance, as markdown: the folder, machine, backend, commit, settings, time, runs finished and the command. */
+/** A recorded run's label and provenance, as markdown: the folder, its README when it has one, machine, backend, commit, settings, time, runs finished and the command. */
 export function recordedRunHeader(dir: string, m: RecordedRunMeta): string {
   return [
     `**Recorded result** from \`${dir}\`, not computed by this notebook.`,
+    ...(fs.existsSync(path.join(dir, 'README.md')) ? [`- how it ran (sessions, times) and how to regenerate it: \`${path.join(dir, 'README.md')}\``] : []),
     `- machine: ${m.machine.gpu ?? 'no GPU'}, ${m.machine.cpus} CPU cores (${m.machine.cpuModel}); backend ${m.backend}; ${m.workers} worker processes`,
     `- commit ${m.commit}, preset ${m.preset} with ${JSON.stringify(m.overrides)}; started ${m.started}, ${(m.seconds / 60).toFixed(1)} min`,
     `- ${m.finished.length} of ${m.specs} runs finished${m.missing.length ? ` (${m.missing.length} not started before the deadline; the same command resumes them)` : ''}`,
@@ -151,7 +152,7 @@ export function recordedRunHeader(dir: string, m: RecordedRunMeta): string {
  * whose defaults changed since would then be misread; records made now carry every
  * setting).
  */
-export function recordedSettings(m: RecordedRunMeta): Settings {
+export function recordedSettings(m: RecordedRunMeta, file = 'recorded.json'): Settings {
   if (m.settings) return m.settings;
-  return resolvePreset(m.preset, m.overrides as Partial<Settings>, 'recorded.json overrides').settings;
+  return resolvePreset(m.preset, m.overrides as Partial<Settings>, `${file}: field "overrides"`).settings;
 }

@@ -217,6 +217,17 @@ export function upgradeResults<R extends ExperimentResult>(results: readonly R[]
   return results.map((r) => (r.kind === 'tune' ? { ...r, spec: upgradeTuneSpec(r.spec as TuneSpec) } : r));
 }
 
+/** `--pairs` for a command that regenerates `spec` ('' at the preset's count): one count, or LANG=N for each language of a multilingual run. */
+function pairsOption(spec: TuneSpec, presetPairs: number): string {
+  if (spec.lang !== ALL_LANGUAGES) {
+    const p = targetPairs(spec);
+    return p > 0 && p !== presetPairs ? ` --pairs ${p}` : '';
+  }
+  const langs = spec.data.instructionLangs.filter((l) => l !== 'en');
+  const counts = langs.map((l) => spec.data.translation[l] ?? 0);
+  return counts.every((n) => n === presetPairs) ? '' : ` --pairs ${langs.map((l, i) => `${l}=${counts[i]}`).join(',')}`;
+}
+
 /**
  * The command that regenerates `spec`'s result: `npx xalign experiment run` with the
  * preset, its overridden settings as `--set`, the language, condition, seed and (for
@@ -227,10 +238,7 @@ export function tuneCommand(preset: { name: string; settings: Settings; overridd
     const v = (preset.settings as unknown as Record<string, unknown>)[k];
     return ` --set ${k}=${Array.isArray(v) ? v.join('+') : String(v)}`;
   });
-  const counts = Object.entries(spec.data.translation);
-  const uniform = counts.every(([, n]) => n === preset.settings.worldTranslationPairs) && (spec.lang !== ALL_LANGUAGES || counts.length === spec.eval.langs.length - 1);
-  const p = targetPairs(spec);
-  const pairs = counts.length === 0 || uniform ? '' : spec.lang === ALL_LANGUAGES ? ` --pairs ${spec.eval.langs.filter((l) => l !== 'en').map((l) => `${l}=${spec.data.translation[l] ?? 0}`).join(',')}` : ` --pairs ${p}`;
+  const pairs = pairsOption(spec, preset.settings.worldTranslationPairs);
   const real = spec.data.real ? ' --real' : '';
   return `npx xalign experiment run --preset ${preset.name}${sets.join('')} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}${pairs}${real}`;
 }

@@ -7,14 +7,14 @@
  *   npx tsx test/bench/recorded-points.ts data/recorded/NAME
  */
 import * as path from 'node:path';
-import { analyseLab, pointsCsv, readRecordedRun, recordedSettings, splitLabResults } from '../../src/experiments';
+import { analyseLab, pointsCsv, readRecordedRun, splitLabResults } from '../../src/experiments';
 import { writeFileAtomic } from '../../src/io/atomic';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: npx tsx test/bench/recorded-points.ts DIR (a recorded run folder)');
 const rec = readRecordedRun(dir);
 if (!rec) throw new Error(`${dir}: no recorded.json`);
-const S = recordedSettings(rec.meta);
+const S = rec.settings;
 const { grid, series } = splitLabResults(rec.results, S.worldTranslationPairs, S.seed);
 const a = analyseLab(grid, series, rec.meta.gamma, { samples: 10, seed: S.seed });
 const file = path.join(dir, 'scaling-points.csv');

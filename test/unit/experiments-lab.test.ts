@@ -151,7 +151,7 @@ test('recorded run: read back from its folder, split into grid and series, analy
     const series = [3, 12].map((pairs) => ({ ...tinyTuneSpec(), data: { ...tinyTuneSpec().data, translation: { tr: pairs } } }));
     const out = await runTunePool([...grid, ...series], { store, preset: 'test', backend: 'cpu', workers: 1 });
     assert.equal(readRecordedRun(dir), null);
-    const meta = { command: 'test', commit: 'c', preset: 'test', overrides: {}, backend: 'cpu', backendDetail: '', machine: { platform: 'linux', arch: 'x64', cpus: 1, cpuModel: 'm', node: 'v', gpu: null }, started: 't', seconds: 1, workers: 1, gamma: { tr: 0.6 }, specs: 5, finished: out.results.map((r) => r.provenance.configHash), missing: [] };
+    const meta = { command: 'test', commit: 'c', preset: 'smoke', overrides: {}, backend: 'cpu', backendDetail: '', machine: { platform: 'linux', arch: 'x64', cpus: 1, cpuModel: 'm', node: 'v', gpu: null }, started: 't', seconds: 1, workers: 1, gamma: { tr: 0.6 }, specs: 5, finished: out.results.map((r) => r.provenance.configHash), missing: [] };
     fs.writeFileSync(path.join(dir, 'recorded.json'), JSON.stringify(meta));
     const rec = readRecordedRun(dir)!;
     assert.equal(rec.results.length, 5);
@@ -165,6 +165,10 @@ test('recorded run: read back from its folder, split into grid and series, analy
     assert.equal(recordedSettings({ ...rec.meta, preset: 'classroom', overrides: {} }).worldTranslationPairs, classroom.worldTranslationPairs);
     assert.equal(recordedSettings({ ...rec.meta, settings: { ...smoke, tuneSteps: 3 } }).tuneSteps, 3);
     assert.throws(() => recordedSettings({ ...rec.meta, preset: 'classroom', overrides: { bogus: 1 } }), /bogus/);
+    assert.equal(rec.settings.tuneSteps, smoke.tuneSteps, 'the settings come with the record');
+    fs.writeFileSync(path.join(dir, 'recorded.json'), JSON.stringify({ ...meta, overrides: { bogus: 1 } }));
+    assert.throws(() => readRecordedRun(dir), /recorded\.json: field "overrides".*bogus/);
+    fs.writeFileSync(path.join(dir, 'recorded.json'), JSON.stringify(meta));
     const split = splitLabResults(rec.results, targetPairs(tinyTuneSpec()), 1);
     assert.equal(split.grid.length, 3);
     assert.deepEqual(split.series.map((r) => targetPairs(r.spec)).sort((a, b) => a - b), [3, 6, 12]);

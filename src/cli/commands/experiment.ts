@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import {
   ALL_LANGUAGES, CONDITION_DEFS, CONDITIONS, committedBaseDir, type Condition, conditionDef, type ExperimentResult, isCondition, ResultStore, runTune, tuneCommand, tuneSpecFromSettings,
 } from '../../experiments';
+import { LANGUAGE_CODE } from '../../config/presets';
 import { presetFromFlags, sessionFromFlags } from '../../session';
 import { type Command, UsageError } from '../command';
 import { numberFlag, presetFlags, SEED_RANGE } from '../inputs';
@@ -17,10 +18,10 @@ function pairsFlag(flags: Record<string, unknown>, command: string): number | Re
   if (typeof v !== 'string' || !v.includes('=')) return numberFlag(flags as Parameters<typeof numberFlag>[0], 'pairs', { integer: true, min: 1 }, command);
   const out: Record<string, number> = {};
   for (const part of v.split(',')) {
-    const m = /^([a-z]{2,3})=(\d+)$/.exec(part.trim());
-    if (!m) throw new UsageError(`${command}: --pairs must be a positive integer or LANG=N,LANG=N (N an integer >= 0), got ${JSON.stringify(part)} in ${JSON.stringify(v)}`);
-    if (m[1]! in out) throw new UsageError(`${command}: --pairs names ${m[1]} twice`);
-    out[m[1]!] = Number(m[2]);
+    const [lang = '', n = ''] = part.trim().split('=');
+    if (!LANGUAGE_CODE.regex.test(lang) || !/^\d+$/.test(n)) throw new UsageError(`${command}: --pairs must be a positive integer or LANG=N,LANG=N (N an integer >= 0), got ${JSON.stringify(part)} in ${JSON.stringify(v)}`);
+    if (lang in out) throw new UsageError(`${command}: --pairs names ${lang} twice`);
+    out[lang] = Number(n);
   }
   return out;
 }
