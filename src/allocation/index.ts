@@ -2,5 +2,6 @@
 export * from './problem';
 export * from './optimal';
 export * from './baselines';
+export * from './methods';
 export * from './analysis';
 export * from './mixture';

@@ -37,12 +37,14 @@ export function seedSummary(xs: readonly number[]): SeedSummary {
 }
 
 export interface ConditionComparison {
+  /** The run's language (a multilingual run: its language label, e.g. "all", or the arm's name). */
   lang: string;
   task: string;
   metric: string;
   evalLang: string;
-  a: Condition;
-  b: Condition;
+  /** Names of the two arms (conditions, or arms of notebook 05 such as "multilingual"). */
+  a: string;
+  b: string;
   seedsA: SeedSummary;
   seedsB: SeedSummary;
   /** mean(B) - mean(A) over seeds. */
@@ -52,18 +54,30 @@ export interface ConditionComparison {
   segments: number;
 }
 
-/** Compares conditions `a` and `b` (see the module comment); seeds present in only one condition are left out of the paired test. */
+/** Compares conditions `a` and `b` of language `lang` (see the module comment); seeds present in only one condition are left out of the paired test. */
 export function compareConditions(
   results: readonly ExperimentResult[],
   q: { lang: string; task: string; metric: string; a: Condition; b: Condition; evalLang?: string; samples?: number; seed?: number },
 ): ConditionComparison {
-  const el = q.evalLang ?? q.lang;
-  const of = (c: Condition) =>
-    (results.filter((r) => r.kind === 'tune') as ExperimentResult<TuneSpec>[])
-      .filter((r) => r.spec.lang === q.lang && r.spec.condition === c && r.metrics[q.task]?.[el]?.[q.metric] !== undefined)
-      .sort((x, y) => x.spec.seed - y.spec.seed);
-  const [ra, rb] = [of(q.a), of(q.b)];
-  if (!ra.length || !rb.length) throw new RangeError(`compareConditions: no results for ${q.lang} ${q.task} ${q.metric} in ${!ra.length ? q.a : q.b}`);
+  const of = (c: Condition) => (results.filter((r) => r.kind === 'tune') as ExperimentResult<TuneSpec>[]).filter((r) => r.spec.lang === q.lang && r.spec.condition === c);
+  return compareRuns(of(q.a), of(q.b), { ...q, evalLang: q.evalLang ?? q.lang });
+}
+
+/**
+ * Compares two arms, each a list of tune results (one per seed), on `task`/`metric` in
+ * `evalLang`: the means over seeds with intervals, and a paired bootstrap over the test
+ * records of the seeds both arms ran (see the module comment). Results without the
+ * score are left out; an arm left empty is an error naming it.
+ */
+export function compareRuns(
+  armA: readonly ExperimentResult<TuneSpec>[],
+  armB: readonly ExperimentResult<TuneSpec>[],
+  q: { lang: string; task: string; metric: string; a: string; b: string; evalLang: string; samples?: number; seed?: number },
+): ConditionComparison {
+  const el = q.evalLang;
+  const has = (rs: readonly ExperimentResult<TuneSpec>[]) => rs.filter((r) => r.metrics[q.task]?.[el]?.[q.metric] !== undefined).sort((x, y) => x.spec.seed - y.spec.seed);
+  const [ra, rb] = [has(armA), has(armB)];
+  if (!ra.length || !rb.length) throw new RangeError(`compare: no results for ${q.lang} ${q.task} ${q.metric} in ${el} in ${!ra.length ? q.a : q.b}`);
   const score = (r: ExperimentResult) => r.metrics[q.task]![el]![q.metric]!;
   const [sa, sb] = [seedSummary(ra.map(score)), seedSummary(rb.map(score))];
   const seg = (r: ExperimentResult) => ((r.extra?.segments as SegmentStats | undefined)?.[q.task]?.[el]?.[q.metric]) ?? null;

@@ -13,6 +13,7 @@
  */
 
 import { tf } from '../backend';
+import { loadModel } from '../model/checkpoint';
 import type { Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
 import { retrievalSimilarity, type SimilarityResult } from '../similarity/retrieval';
@@ -77,4 +78,17 @@ export async function modelSimilarity(model: Transformer, tok: Tokenizer, world:
   const d = model.config.dModel;
   const layers = e.map((el, i) => retrievalSimilarity({ rows: english.length, cols: d, data: el }, { rows: english.length, cols: d, data: f[i]! }, ['en', lang]));
   return { lang, gamma: layers.at(-1)!.similarity, layers, n: english.length };
+}
+
+/** gamma of each of `langs` from the model saved in `modelDir` (e.g. the base model), by language. */
+export async function modelGammas(modelDir: string, world: World, langs: readonly string[]): Promise<Record<string, number>> {
+  const loaded = loadModel(modelDir);
+  if (!loaded.tokenizer) throw new Error(`${modelDir}: model has no tokenizer.json`);
+  try {
+    const out: Record<string, number> = {};
+    for (const lang of langs) out[lang] = (await modelSimilarity(loaded.model, loaded.tokenizer, world, lang)).gamma;
+    return out;
+  } finally {
+    loaded.model.dispose();
+  }
 }

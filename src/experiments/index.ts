@@ -16,4 +16,6 @@ export * from './verdict';
 export * from './report';
 export * from './competence';
 export * from './plan';
+export * from './multilingual';
+export * from './multilingual-report';
 export * from './copy-probe';

@@ -33,6 +33,9 @@ export const CLAIM_STATEMENTS: Readonly<Record<number, string>> = {
   2: 'the translation task helps the zero-shot tasks, not only translation (recipe against bilingual instructions alone)',
   3: 'more translation data raises translation and zero-shot scores, the law fits, gains diminish',
   4: 'languages less similar to English need more data',
+  5: 'one multilingual model is on par with the bilingual ones, beats the English-only baseline and keeps its English',
+  6: 'under a budget, the optimised allocation beats the uniform one on translation (zero-shot results mixed)',
+  7: 'the optimised allocation favours languages whose scaling curves are steeper',
 };
 
 export interface LabAnalysis {

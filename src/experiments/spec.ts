@@ -143,21 +143,29 @@ export function pretrainConfig(spec: BaseSpec): TrainConfig {
  * order; `translationPairs` (default `worldTranslationPairs`) sets the pairs of a
  * condition that has any, e.g. for a point of the scaling series, or, as a count per
  * language, an allocation of a budget for the multilingual condition; `real` takes them
- * from the real corpus.
+ * from the real corpus; `steps` (default `tuneSteps`) sets the optimiser steps, e.g. the
+ * summed steps of several bilingual runs. A condition of scope `all` covers the lab's
+ * languages (`labLanguages`): the languages the laboratory tunes and fits laws for.
  */
-export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: Condition; seed?: number; translationPairs?: number | Readonly<Record<string, number>>; real?: boolean }): TuneSpec {
+export function tuneSpecFromSettings(
+  s: Settings,
+  o: { lang: string; condition: Condition; seed?: number; translationPairs?: number | Readonly<Record<string, number>>; real?: boolean; steps?: number },
+): TuneSpec {
   const def = conditionDef(o.condition);
   if (def.scope === 'all' && o.lang !== ALL_LANGUAGES) throw new RangeError(`experiment: condition ${o.condition} covers every preset language; its language is "${ALL_LANGUAGES}", not "${o.lang}"`);
   if (def.scope === 'one' && !s.languages.includes(o.lang)) throw new RangeError(`experiment: language "${o.lang}" is not in the preset's languages (${s.languages.join(', ')})`);
   const seed = o.seed ?? s.seed;
   const pairs = o.translationPairs ?? s.worldTranslationPairs;
-  checkPairs(pairs, s.languages);
+  const languages = def.scope === 'all' ? s.labLanguages : s.languages;
+  checkPairs(pairs, languages);
+  const steps = o.steps ?? Math.max(1, s.tuneSteps);
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`experiment: steps must be a positive integer, got ${steps}`);
   const real = Object.values(CONDITION_DEFS).filter((d) => d.translates && d.scope === 'one').map((d) => d.id);
   if (o.real && !real.includes(o.condition)) throw new RangeError(`experiment: real translation data needs a one-language condition with translation pairs (${real.join(', ')}), not ${o.condition}`);
-  const { instructionLangs, tasks, translation, evalLangs } = def.resolve({ lang: o.lang, languages: s.languages, pairs });
+  const { instructionLangs, tasks, translation, evalLangs } = def.resolve({ lang: o.lang, languages, pairs });
   const train = trainConfig({
     objective: 'instruction', batching: s.tuneBatching as Batching,
-    steps: Math.max(1, s.tuneSteps), batchSize: s.tuneBatchSize, seqLen: s.tuneSeqLen, lr: s.tuneLr, seed, checkpointEvery: Math.max(1, Math.ceil(s.tuneSteps / 10)),
+    steps, batchSize: s.tuneBatchSize, seqLen: s.tuneSeqLen, lr: s.tuneLr, seed, checkpointEvery: Math.max(1, Math.ceil(steps / 10)),
   }, 'tune settings');
   return {
     kind: 'tune',
@@ -173,14 +181,14 @@ export function tuneSpecFromSettings(s: Settings, o: { lang: string; condition: 
   };
 }
 
-/** A pair count is a positive integer; a count per language names preset languages only, each an integer >= 0, not all 0. */
+/** A pair count is a positive integer; a count per language names the run's languages only, each an integer >= 0, not all 0. */
 function checkPairs(pairs: number | Readonly<Record<string, number>>, languages: readonly string[]): void {
   if (typeof pairs === 'number') {
     if (!Number.isInteger(pairs) || pairs < 1) throw new RangeError(`experiment: translationPairs must be a positive integer, got ${pairs}`);
     return;
   }
   for (const [lang, n] of Object.entries(pairs)) {
-    if (!languages.includes(lang)) throw new RangeError(`experiment: translationPairs names "${lang}", which is not in the preset's languages (${languages.join(', ')})`);
+    if (!languages.includes(lang)) throw new RangeError(`experiment: translationPairs names "${lang}", which is not among the run's languages (${languages.join(', ')})`);
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`experiment: translationPairs.${lang} must be an integer >= 0, got ${n}`);
   }
   if (!Object.values(pairs).some((n) => n > 0)) throw new RangeError('experiment: translationPairs gives no language any pairs');
@@ -231,7 +239,8 @@ function pairsOption(spec: TuneSpec, presetPairs: number): string {
 /**
  * The command that regenerates `spec`'s result: `npx xalign experiment run` with the
  * preset, its overridden settings as `--set`, the language, condition, seed and (for
- * pairs other than the preset's) `--pairs`, per language for a multilingual run.
+ * pairs other than the preset's) `--pairs`, per language for a multilingual run, and
+ * `--steps` when the run's steps are not the preset's.
  */
 export function tuneCommand(preset: { name: string; settings: Settings; overridden: readonly string[] }, spec: TuneSpec): string {
   const sets = preset.overridden.map((k) => {
@@ -240,5 +249,6 @@ export function tuneCommand(preset: { name: string; settings: Settings; overridd
   });
   const pairs = pairsOption(spec, preset.settings.worldTranslationPairs);
   const real = spec.data.real ? ' --real' : '';
-  return `npx xalign experiment run --preset ${preset.name}${sets.join('')} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}${pairs}${real}`;
+  const steps = spec.train.steps !== Math.max(1, preset.settings.tuneSteps) ? ` --steps ${spec.train.steps}` : '';
+  return `npx xalign experiment run --preset ${preset.name}${sets.join('')} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}${pairs}${steps}${real}`;
 }

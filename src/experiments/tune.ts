@@ -7,6 +7,7 @@
  * folder.
  */
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadModel, saveModel } from '../model/checkpoint';
 import { encodeInstruction, type Tokenizer } from '../model/tokenizer';
@@ -80,9 +81,33 @@ export function tuningExamples(world: World, tok: Tokenizer, spec: TuneSpec): { 
 }
 
 /**
+ * The hash of what decides a tuned model's weights: the base, the trainer, the data, the
+ * task format and the seed; not the run's language label, condition name or tests. Two
+ * specs with equal training hashes train the same model (e.g. the English-only baseline
+ * of every language: its data has no target language in it).
+ */
+export function trainingHash(spec: TuneSpec): string {
+  return configHash({ version: spec.version, base: spec.base, train: spec.train, data: spec.data, format: spec.format, seed: spec.seed });
+}
+
+/** A stored tune result whose training hash is `spec`'s and whose model is on disk: its result and model folder. */
+function storedTwin(store: RunOptions['store'], spec: TuneSpec): { result: ExperimentResult<TuneSpec>; modelDir: string } | null {
+  const want = trainingHash(spec);
+  for (const r of store.list()) {
+    if (r.kind !== 'tune' || (r.spec as TuneSpec).version !== spec.version || trainingHash(r.spec as TuneSpec) !== want) continue;
+    const modelDir = path.join(store.runDir(r.provenance.configHash), 'model');
+    if (fs.existsSync(path.join(modelDir, 'config.json'))) return { result: r as ExperimentResult<TuneSpec>, modelDir };
+  }
+  return null;
+}
+
+/**
  * Runs (or reuses) one tuning condition: ensures the base model, tunes it on the
  * condition's records for `spec.train.steps` steps (resuming from the run folder's
- * checkpoint after a kill), evaluates, stores the result.
+ * checkpoint after a kill), evaluates, stores the result. When the store holds a run
+ * that trained the same model ({@link trainingHash}), that model is evaluated on this
+ * spec's tests instead of being trained again: the result's `training` is the stored
+ * run's and `extra.trainedBy` names it.
  */
 export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome<TuneSpec>> {
   const hash = configHash(spec);
@@ -92,22 +117,25 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
   const base = await runPretrain(spec.base, { ...o, command: undefined });
   const t0 = performance.now();
   const world = buildWorld(spec.base.world);
-  const loaded = loadModel(base.modelDir);
-  if (!loaded.tokenizer) throw new Error(`${base.modelDir}: base model has no tokenizer.json`);
+  const twin = storedTwin(o.store, spec);
+  const loaded = loadModel(twin ? twin.modelDir : base.modelDir);
+  if (!loaded.tokenizer) throw new Error(`${twin ? twin.modelDir : base.modelDir}: model has no tokenizer.json`);
   const tok = loaded.tokenizer;
   const model = loaded.model;
   try {
     const { recs, examples, truncated, replay } = tuningExamples(world, tok, spec);
     let resumedFrom: number | undefined;
-    const tr = await train({
-      model, tokenizer: tok, train: [...examples, ...replay], config: spec.train,
-      checkpointDir: path.join(o.store.runDir(hash), 'checkpoints'),
-      onEvent: (e) => {
-        if (e.type === 'resume') resumedFrom = e.step;
-        o.onEvent?.({ ...e, phase: 'tune' });
-      },
-    });
-    await saveModel(modelDir, model, tok);
+    const tr = twin
+      ? null
+      : await train({
+        model, tokenizer: tok, train: [...examples, ...replay], config: spec.train,
+        checkpointDir: path.join(o.store.runDir(hash), 'checkpoints'),
+        onEvent: (e) => {
+          if (e.type === 'resume') resumedFrom = e.step;
+          o.onEvent?.({ ...e, phase: 'tune' });
+        },
+      });
+    if (tr) await saveModel(modelDir, model, tok);
     const { metrics, segments, samples, nativeRecords, misses } = await evaluateTuned(model, tok, world, spec.eval, spec.format);
     const competence = spec.eval.langs.includes('en') ? competenceOf(metrics, base.result.metrics['fact-completion']) : undefined;
     const seconds = (performance.now() - t0) / 1000;
@@ -115,11 +143,11 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
     const result: ExperimentResult<TuneSpec> = {
       version: 1, kind: 'tune', label: `tune ${spec.lang} ${spec.condition} seed ${spec.seed}`, spec,
       provenance: runProvenance(hash, spec.seed, o, command), metrics,
-      training: trainingSummary(tr, seconds, resumedFrom),
-      extra: { ...(competence ? { competence } : {}), records: recs.length, replayed: replay.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, misses, segments, nativeRecords },
+      training: tr ? trainingSummary(tr, seconds, resumedFrom) : twin!.result.training,
+      extra: { ...(competence ? { competence } : {}), ...(twin ? { trainedBy: twin.result.provenance.configHash } : {}), records: recs.length, replayed: replay.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, misses, segments, nativeRecords },
     };
     o.store.put(result);
-    return { result, reused: false, modelDir };
+    return { result, reused: false, modelDir: twin ? twin.modelDir : modelDir };
   } finally {
     model.dispose();
   }

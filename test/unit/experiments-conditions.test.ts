@@ -40,7 +40,7 @@ test('multilingual spec: one run named "all", every preset language in its pool 
   const alloc = tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'multilingual', translationPairs: { [a0]: 7, [a1]: 0 } });
   assert.deepEqual(alloc.data.translation, { [a0]: 7 });
   assert.equal(conditionRecords(world, alloc).filter((r) => r.task === 'translation').length, 7);
-  assert.throws(() => tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'multilingual', translationPairs: { el: 3 } }), /names "el", which is not in the preset's languages/);
+  assert.throws(() => tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'multilingual', translationPairs: { el: 3 } }), /names "el", which is not among the run's languages/);
   assert.throws(() => tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'multilingual', translationPairs: { [a0]: 1.5 } }), /translationPairs\.\w+ must be an integer >= 0, got 1.5/);
   assert.throws(() => tuneSpecFromSettings(s, { lang: ALL_LANGUAGES, condition: 'multilingual', translationPairs: { [a0]: 0 } }), /gives no language any pairs/);
   assert.equal(pairsFor({ [a0]: 7 }, a1), 0);

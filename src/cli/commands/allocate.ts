@@ -1,18 +1,6 @@
-import {
-  type Allocation,
-  allocateOptimal,
-  allocateProportional,
-  allocateTemperature,
-  allocateUniform,
-  allocateUniMax,
-  byLanguage,
-  parseBudget,
-  readLawsJson,
-} from '../../allocation';
+import { ALLOCATION_METHODS, allocateBy, byLanguage, isAllocationMethod, parseBudget, readLawsJson } from '../../allocation';
 import { type Command, UsageError } from '../command';
 import { numberFlag, requireFile, requireUtf8 } from '../inputs';
-
-const METHODS = ['optimal', 'uniform', 'proportional', 'temperature', 'unimax'] as const;
 
 export const command: Command = {
   name: 'allocate',
@@ -44,7 +32,7 @@ reported on stderr.`,
     const method = ctx.flags.method as string;
     if (!file) throw new UsageError('allocate: --laws FILE.json is required');
     if (budgetText === undefined) throw new UsageError('allocate: --budget C is required');
-    if (!(METHODS as readonly string[]).includes(method)) throw new UsageError(`allocate: --method must be one of ${METHODS.join(', ')}; got "${method}"`);
+    if (!isAllocationMethod(method)) throw new UsageError(`allocate: --method must be one of ${ALLOCATION_METHODS.join(', ')}; got "${method}"`);
     if (ctx.flags.tau !== undefined && method !== 'temperature') throw new UsageError('allocate: --tau applies only to --method temperature');
     let budget: number;
     try {
@@ -56,16 +44,7 @@ reported on stderr.`,
     requireFile(file, '--laws');
     requireUtf8(file, '--laws');
     const laws = readLawsJson(file);
-    const result: Allocation =
-      method === 'optimal'
-        ? allocateOptimal(laws, budget)
-        : method === 'uniform'
-          ? allocateUniform(laws, budget)
-          : method === 'proportional'
-            ? allocateProportional(laws, budget)
-            : method === 'temperature'
-              ? allocateTemperature(laws, budget, tau)
-              : allocateUniMax(laws, budget);
+    const result = allocateBy(method, laws, budget, tau);
     for (const note of result.notes) ctx.log(`allocate: ${note}`);
     const value = {
       method,

@@ -1,12 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ALLOCATION_METHODS, isAllocationMethod, parseBudget, readLawsJson } from '../../allocation';
 import {
-  ALL_LANGUAGES, CONDITION_DEFS, CONDITIONS, committedBaseDir, type Condition, conditionDef, type ExperimentResult, isCondition, ResultStore, runTune, tuneCommand, tuneSpecFromSettings,
+  ALL_LANGUAGES, CONDITION_DEFS, CONDITIONS, committedBaseDir, type Condition, conditionDef, type ExperimentResult, isCondition, labAllocations, labAvailablePairs, labLaws,
+  ResultStore, runTune, tuneCommand, tuneSpecFromSettings,
 } from '../../experiments';
-import { LANGUAGE_CODE } from '../../config/presets';
+import { LANGUAGE_CODE, type Settings } from '../../config/presets';
+import { fitLawsByLanguage } from '../../scaling/fit';
+import { readPointsCsv } from '../../scaling/points-csv';
 import { presetFromFlags, sessionFromFlags } from '../../session';
 import { type Command, UsageError } from '../command';
-import { numberFlag, presetFlags, SEED_RANGE } from '../inputs';
+import { numberFlag, presetFlags, requireFile, requireUtf8, SEED_RANGE } from '../inputs';
 import { progressLogger, SHARED_OPTIONS, storeDir } from './experiment-shared';
 
 /**
@@ -26,6 +30,45 @@ function pairsFlag(flags: Record<string, unknown>, command: string): number | Re
   return out;
 }
 
+/**
+ * `--allocation METHOD [--budget C] [--laws FILE]`: the pairs per lab language that METHOD
+ * gives a budget of C pairs (default allocationBudget) under the laws of FILE (the format
+ * of \`xalign allocate\`), or else under the laws fitted to the scaling series that
+ * notebook 02 wrote to STORE/scaling-points.csv, each language capped at its available
+ * pairs (notebook 05).
+ */
+function allocationPairs(flags: Record<string, unknown>, s: Settings, store: string): { pairs: Record<string, number>; text: string } | undefined {
+  const method = flags.allocation as string | undefined;
+  if (method === undefined) {
+    if (flags.budget !== undefined || flags.laws !== undefined) throw new UsageError('experiment run: --budget and --laws go with --allocation METHOD');
+    return undefined;
+  }
+  if (!isAllocationMethod(method)) throw new UsageError(`experiment run: --allocation must be one of ${ALLOCATION_METHODS.join(', ')}, got "${method}"`);
+  if (flags.pairs !== undefined) throw new UsageError('experiment run: --allocation computes the pairs; leave --pairs out');
+  let budget = s.allocationBudget;
+  if (flags.budget !== undefined) {
+    try {
+      budget = Math.round(parseBudget(String(flags.budget)));
+    } catch (e) {
+      throw new UsageError(`experiment run: ${(e as Error).message}`);
+    }
+  }
+  let laws;
+  const lawsFile = flags.laws as string | undefined;
+  if (lawsFile !== undefined) {
+    requireFile(lawsFile, '--laws');
+    requireUtf8(lawsFile, '--laws');
+    laws = readLawsJson(lawsFile);
+  } else {
+    const points = path.join(store, 'scaling-points.csv');
+    if (!fs.existsSync(points)) throw new UsageError(`experiment run: --allocation needs laws: ${points} does not exist (notebook 02 writes it; or give --laws FILE.json)`);
+    laws = labLaws(fitLawsByLanguage(readPointsCsv(points), { context: points }), labAvailablePairs(s), s.labLanguages);
+  }
+  const [a] = labAllocations(laws, budget, [method]);
+  const text = `${method} allocation of ${budget} pairs: ${Object.entries(a!.pairs).map(([l, n]) => `${l} ${n}`).join(', ')} (laws: ${lawsFile ?? 'fitted to the store\'s scaling series'})`;
+  return { pairs: a!.pairs, text };
+}
+
 /** One line per task and language: metric=value pairs. */
 export function metricsText(r: ExperimentResult): string[] {
   const out: string[] = [];
@@ -40,7 +83,8 @@ export function metricsText(r: ExperimentResult): string[] {
 export const command: Command = {
   name: 'experiment',
   summary: 'run, list and export the instruction-tuning conditions of notebook 02',
-  usage: `usage: xalign experiment run --condition C|all [--lang X] [--seed N] [--pairs N|LANG=N,...] [--real] [--base DIR] [--preset P] [--set k=v] [--store DIR] [--json]
+  usage: `usage: xalign experiment run --condition C|all [--lang X] [--seed N] [--pairs N|LANG=N,...] [--steps N] [--real] [--base DIR] [--preset P] [--set k=v] [--store DIR] [--json]
+       xalign experiment run --condition multilingual --allocation METHOD [--budget C] [--laws FILE.json] [--seed N] ...
        xalign experiment list [--store DIR] [--json]
        xalign experiment export [--store DIR] [--csv FILE] [--out FILE]
 
@@ -48,10 +92,13 @@ run: instruction-tunes the preset's base model (pre-trained first if the store l
 it; a committed data/world/base-PRESET, or --base DIR, is used when its manifest's config
 hash matches) for language X (default: the preset's first language) in condition C:
 ${CONDITIONS.join(', ')} (all: the three in turn), or multilingual (one model for
-every preset language: instructions in English and each language, pairs for each;
-its --lang is "${ALL_LANGUAGES}" and may be left out; --pairs zh=300,tr=100 gives each
-language its own count), with tuneSteps steps in every
-condition (--pairs: English-X translation pairs of the recipe, default
+the lab languages (labLanguages): instructions in English and each language, pairs
+for each; its --lang is "${ALL_LANGUAGES}" and may be left out; --pairs zh=300,tr=100
+gives each language its own count; --allocation METHOD (${ALLOCATION_METHODS.join(', ')})
+shares a budget of --budget C pairs, default allocationBudget, by that method under the
+laws of --laws FILE.json, or by default the laws fitted to STORE/scaling-points.csv,
+each language capped at its available pairs), with tuneSteps steps (--steps N: N
+steps) in every condition (--pairs: English-X translation pairs of the recipe, default
 worldTranslationPairs; a point of notebook 02's scaling series; --real: the pairs
 come from the real corpus of \`xalign data build\` and the real test split is scored
 too), and evaluates translation (chrF, BLEU), qa and knowledge (EM and contains,
@@ -67,6 +114,10 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
     lang: { type: 'string' },
     seed: { type: 'string' },
     pairs: { type: 'string' },
+    steps: { type: 'string' },
+    allocation: { type: 'string' },
+    budget: { type: 'string' },
+    laws: { type: 'string' },
     real: { type: 'boolean' },
     base: { type: 'string' },
     csv: { type: 'string' },
@@ -84,7 +135,11 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
       if (everyLanguage && lang !== ALL_LANGUAGES) throw new UsageError(`experiment run: --condition ${c} trains one model for every preset language; leave --lang out (or --lang ${ALL_LANGUAGES}), got "${lang}"`);
       if (!everyLanguage && !preset.settings.languages.includes(lang)) throw new UsageError(`experiment run: --lang "${lang}" is not in preset ${preset.name} (${preset.settings.languages.join(', ')})`);
       const seed = numberFlag(ctx.flags, 'seed', SEED_RANGE, 'experiment run') ?? preset.settings.seed;
-      const pairs = pairsFlag(ctx.flags, 'experiment run');
+      const allocated = allocationPairs(ctx.flags, preset.settings, store.root);
+      if (allocated && !everyLanguage) throw new UsageError(`experiment run: --allocation shares pairs among languages; it needs --condition multilingual, got ${c}`);
+      if (allocated) ctx.log(`experiment run: ${allocated.text}`);
+      const pairs = allocated?.pairs ?? pairsFlag(ctx.flags, 'experiment run');
+      const steps = numberFlag(ctx.flags, 'steps', { integer: true, min: 1 }, 'experiment run');
       const base = ctx.flags.base as string | undefined;
       if (base !== undefined && !fs.existsSync(base)) throw new UsageError(`experiment run: --base: no such folder: ${base}`);
       const baseDir = base ?? (fs.existsSync(committedBaseDir(preset.name)) ? committedBaseDir(preset.name) : undefined);
@@ -92,7 +147,7 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
       const conditions: Condition[] = c === 'all' ? [...CONDITIONS] : [c as Condition];
       const results: { reused: boolean; result: ExperimentResult }[] = [];
       for (const condition of conditions) {
-        const spec = tuneSpecFromSettings(preset.settings, { lang, condition, seed, translationPairs: pairs, real: ctx.flags.real === true });
+        const spec = tuneSpecFromSettings(preset.settings, { lang, condition, seed, translationPairs: pairs, real: ctx.flags.real === true, ...(steps !== undefined ? { steps } : {}) });
         const command = tuneCommand(preset, spec);
         const r = await runTune(spec, { store, preset: preset.name, backend, command, baseDir: baseDir && path.resolve(baseDir), onEvent: progressLogger(ctx), log: ctx.log });
         results.push({ reused: r.reused, result: r.result });
