@@ -47,8 +47,10 @@ export interface ConditionComparison {
   b: string;
   seedsA: SeedSummary;
   seedsB: SeedSummary;
-  /** mean(B) - mean(A) over seeds. */
+  /** B - A: the mean over the paired seeds of each seed's difference, or mean(B) - mean(A) when no seed is in both. */
   delta: number;
+  /** Seeds both arms ran (the paired test and `delta` use these). */
+  pairedSeeds: number;
   /** Paired bootstrap over test records (statistics summed over seeds): p-value of |B - A|; 1 when the pooled scores are equal; null when the results carry no segment statistics. */
   pValue: number | null;
   segments: number;
@@ -106,5 +108,10 @@ export function compareRuns(
     // equal pooled scores: nothing to test (the bootstrap's p would be 1/(samples+1) by construction)
     pValue = t.delta === 0 ? 1 : t.pValue;
   }
-  return { lang: q.lang, task: q.task, metric: q.metric, evalLang: el, a: q.a, b: q.b, seedsA: sa, seedsB: sb, delta: sb.mean - sa.mean, pValue, segments: statsA.length };
+  const paired = ra.flatMap((x) => {
+    const y = rb.find((r) => r.spec.seed === x.spec.seed);
+    return y ? [score(y) - score(x)] : [];
+  });
+  const delta = paired.length ? paired.reduce((t, d) => t + d, 0) / paired.length : sb.mean - sa.mean;
+  return { lang: q.lang, task: q.task, metric: q.metric, evalLang: el, a: q.a, b: q.b, seedsA: sa, seedsB: sb, delta, pairedSeeds: paired.length, pValue, segments: statsA.length };
 }

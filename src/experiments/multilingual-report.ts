@@ -9,9 +9,12 @@ import type { AllocationLaw } from '../allocation';
 import { barFigure, type Figure } from '../viz/plot';
 import { compareRuns, type ConditionComparison, seedSummary, type SeedSummary } from './compare';
 import { ALL_LANGUAGES } from './conditions';
-import { allocationArmId, type LabAllocation } from './multilingual';
+import type { Settings } from '../config/presets';
+import { fitLawsByLanguage } from '../scaling/fit';
+import { allocationArmId, labAllocations, labAvailablePairs, labLaws, type LabAllocation, multilingualPlan } from './multilingual';
+import { scalingPoints } from './scaling';
 import type { TuneSpec } from './spec';
-import type { ExperimentResult } from './store';
+import { configHash, type ExperimentResult } from './store';
 import {
   allocationEvidence, type AllocationEvidence, allocationVerdict, type ClaimVerdict, multilingualVerdict, type MultilingualEvidence, steepnessEvidence,
   type SteepnessEvidence, steepnessVerdict,
@@ -105,13 +108,15 @@ export function analyseMultilingual(arms: Readonly<Record<string, readonly Exper
     measured: summaryOf(arms[allocationArmId(a.method)] ?? [], 'translation', lang, 'chrf') ?? { seeds: 0, mean: NaN, lower: null, upper: null },
   })));
   const perSeed = (method: string) => Object.fromEntries((arms[allocationArmId(method)] ?? []).map((r) => [r.spec.seed, Object.fromEntries(langs.map((l) => [l, r.metrics.translation?.[l]?.chrf ?? NaN]))]));
+  const used = (method: string) => Object.values(o.allocations.find((a) => a.method === method)?.pairs ?? {}).reduce((t, n) => t + n, 0);
   const hasUniform = (arms[allocationArmId('uniform')] ?? []).length > 0;
   const allocation = hasUniform
     ? o.allocations.filter((a) => a.method !== 'uniform' && (arms[allocationArmId(a.method)] ?? []).length > 0).map((a) => {
       const [m, u] = [allocationArmId(a.method), allocationArmId('uniform')];
       return allocationEvidence(a.method, 'uniform', { [a.method]: perSeed(a.method), uniform: perSeed('uniform') },
         langs.map((lang) => cmp(u, m, lang, 'translation', 'chrf')),
-        langs.flatMap((lang) => ZERO_SHOT_SCORES.map(([task, metric]) => cmp(u, m, lang, task, metric))));
+        langs.flatMap((lang) => ZERO_SHOT_SCORES.map(([task, metric]) => cmp(u, m, lang, task, metric))),
+        { method: used(a.method), baseline: used('uniform') });
     })
     : [];
   const steepness = steepnessEvidence(o.laws, o.budget);
@@ -140,4 +145,21 @@ export function armScoresFigure(a: MultilingualAnalysis, task: string, metric: s
       return s && s.upper !== null ? s.upper - s.mean : 0;
     }),
   })), { title, xTitle: 'language', yTitle: `${task} ${metric}` });
+}
+
+/**
+ * Notebook 05's analysis of a recorded run (its settings, gamma and results, as
+ * `readRecordedRun` gives them), by the same code as the live one: the laws from its
+ * scaling series, its allocations, its arms matched by config hash. Null when it holds
+ * no multilingual run.
+ */
+export function analyseRecordedMultilingual(rec: { settings: Settings; gamma: Readonly<Record<string, number>>; results: readonly ExperimentResult<TuneSpec>[] }): MultilingualAnalysis | null {
+  const RS = rec.settings;
+  if (!rec.results.some((r) => r.spec.condition === 'multilingual')) return null;
+  const series = rec.results.filter((r) => r.spec.condition === 'bilingual+translation' && r.spec.seed === RS.seed && !r.spec.data.real);
+  const laws = labLaws(fitLawsByLanguage(scalingPoints(series, rec.gamma, 'translation', 'chrf'), { context: 'recorded scaling series' }), labAvailablePairs(RS), RS.labLanguages);
+  const allocations = labAllocations(laws, RS.allocationBudget, RS.allocationMethods);
+  const byHash = new Map(rec.results.map((r) => [r.provenance.configHash, r]));
+  const arms = Object.fromEntries(multilingualPlan(RS, allocations).arms.map((a) => [a.id, a.specs.map((s) => byHash.get(configHash(s))).filter((r): r is ExperimentResult<TuneSpec> => r !== undefined)]));
+  return analyseMultilingual(arms, { langs: RS.labLanguages, laws, allocations, budget: RS.allocationBudget, samples: RS.bootstrapSamples, seed: RS.seed });
 }

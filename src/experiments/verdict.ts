@@ -32,11 +32,14 @@
  *   comparisons is significantly negative; it *keeps English* when none of its English
  *   scores is significantly below the English-only model's. `reproduced` when all three
  *   hold, `partly` when one or two do, otherwise `not reproduced`; fewer than `minSeeds`
- *   seeds: `not assessed`.
+ *   paired seeds, or a comparison without a paired test: `not assessed`. "On par" and
+ *   "keeps" are the absence of a significant loss, not an equivalence test, and no
+ *   correction is made for the number of comparisons.
  * - Claim 6 (the optimised allocation beats the uniform one on translation; zero-shot
  *   mixed): the gain in translation score averaged over the languages, paired by seed,
  *   with a Student-t 95% interval. `reproduced` when the interval lies above 0, `partly`
- *   when the mean gain is positive, otherwise `not reproduced`. Zero-shot results are
+ *   when the mean gain is positive (a direction, which noise alone gives half the
+ *   time), otherwise `not reproduced`. Zero-shot results are
  *   reported with the verdict, not judged (the paper finds them mixed).
  * - Claim 7 (the allocation favours languages with steeper scaling curves): per
  *   language, the slope of its law at the uniform share C/n against what the optimum
@@ -220,7 +223,9 @@ export interface MultilingualEvidence {
 export function multilingualVerdict(e: MultilingualEvidence, minSeeds = 3, alpha = 0.05): ClaimVerdict {
   const all = [...e.vsBaseline, ...e.vsBilingual, ...e.english];
   if (all.length === 0 || e.vsBaseline.length === 0 || e.vsBilingual.length === 0) return { claim: 5, verdict: 'not assessed', reason: `${e.arm}: missing comparisons` };
-  const seeds = Math.min(...all.map((c) => Math.min(c.seedsA.seeds, c.seedsB.seeds)));
+  const untested = all.filter((c) => c.pValue === null).length;
+  if (untested > 0) return { claim: 5, verdict: 'not assessed', reason: `${e.arm}: ${untested} of ${all.length} comparisons have no paired test (results without per-record statistics)` };
+  const seeds = Math.min(...all.map((c) => c.pairedSeeds));
   const [b, p, en] = [signs(e.vsBaseline, alpha), signs(e.vsBilingual, alpha), signs(e.english, alpha)];
   const beats = b.pos >= e.vsBaseline.length / 2 && b.neg === 0;
   const onPar = p.neg === 0;
@@ -228,8 +233,8 @@ export function multilingualVerdict(e: MultilingualEvidence, minSeeds = 3, alpha
   const reason =
     `${e.arm}: against the English-only models ${b.pos} of ${e.vsBaseline.length} comparisons significantly better, ${b.neg} worse; ` +
     `against the bilingual models ${p.pos} better, ${p.neg} worse of ${e.vsBilingual.length}; English scores ${en.neg} of ${e.english.length} significantly below the English-only model's ` +
-    `(p < ${alpha}; ${seeds} seed(s)): ${beats ? 'beats' : 'does not beat'} the baseline, ${onPar ? 'on par with' : 'below'} the bilingual models, ${keeps ? 'keeps' : 'loses'} English`;
-  if (!(seeds >= minSeeds)) return { claim: 5, verdict: 'not assessed', reason: `${seeds} seed(s), fewer than ${minSeeds}; ${reason}` };
+    `(p < ${alpha}, no correction for the number of comparisons; ${seeds} paired seed(s)): ${beats ? 'beats' : 'does not beat'} the baseline, ${onPar ? 'on par with' : 'below'} the bilingual models, ${keeps ? 'keeps' : 'loses'} English`;
+  if (!(seeds >= minSeeds)) return { claim: 5, verdict: 'not assessed', reason: `${seeds} paired seed(s), fewer than ${minSeeds}; ${reason}` };
   const held = [beats, onPar, keeps].filter(Boolean).length;
   return { claim: 5, verdict: held === 3 ? 'reproduced' : held > 0 ? 'partly' : 'not reproduced', reason };
 }
@@ -245,6 +250,8 @@ export interface AllocationEvidence {
   translation: readonly ConditionComparison[];
   /** Zero-shot scores in each language. */
   zeroShot: readonly ConditionComparison[];
+  /** Pairs each allocation uses (a capped uniform split may leave some of the budget unused). */
+  pairsUsed?: { method: number; baseline: number };
 }
 
 /**
@@ -257,6 +264,7 @@ export function allocationEvidence(
   scores: Readonly<Record<string, Readonly<Record<number, Readonly<Record<string, number>>>>>>,
   translation: readonly ConditionComparison[],
   zeroShot: readonly ConditionComparison[],
+  pairsUsed?: AllocationEvidence['pairsUsed'],
 ): AllocationEvidence {
   const [m, b] = [scores[method] ?? {}, scores[baseline] ?? {}];
   const mean = (r: Readonly<Record<string, number>>) => {
@@ -266,7 +274,7 @@ export function allocationEvidence(
   const seeds = Object.keys(m).map(Number).filter((s) => b[s] !== undefined).sort((x, y) => x - y);
   if (seeds.length === 0) throw new RangeError(`allocation evidence: no seed has both ${method} and ${baseline}`);
   const seedGains = seeds.map((s) => mean(m[s]!) - mean(b[s]!));
-  return { method, baseline, seedGains, gain: seedSummary(seedGains), translation, zeroShot };
+  return { method, baseline, seedGains, gain: seedSummary(seedGains), translation, zeroShot, ...(pairsUsed ? { pairsUsed } : {}) };
 }
 
 /** Verdict of claim 6 (see the module comment). */
@@ -274,7 +282,7 @@ export function allocationVerdict(e: AllocationEvidence, minSeeds = 3, alpha = 0
   const [t, z] = [signs(e.translation, alpha), signs(e.zeroShot, alpha)];
   const interval = e.gain.lower === null ? 'no interval' : `95% interval ${e.gain.lower.toFixed(2)} to ${e.gain.upper!.toFixed(2)}`;
   const reason =
-    `${e.method} against ${e.baseline}: mean translation gain over the languages ${e.gain.mean.toFixed(2)} (${interval}, ${e.gain.seeds} seed(s)); ` +
+    `${e.method} against ${e.baseline}${e.pairsUsed ? ` (${e.pairsUsed.method} against ${e.pairsUsed.baseline} pairs)` : ''}: mean translation gain over the languages ${e.gain.mean.toFixed(2)} (${interval}, ${e.gain.seeds} seed(s)); ` +
     `per language ${t.pos} of ${e.translation.length} significantly better, ${t.neg} worse; zero-shot ${z.pos} of ${e.zeroShot.length} better, ${z.neg} worse (p < ${alpha}; reported, not judged)`;
   if (e.gain.seeds < minSeeds) return { claim: 6, verdict: 'not assessed', reason: `${e.gain.seeds} seed(s), fewer than ${minSeeds}; ${reason}` };
   return { claim: 6, verdict: e.gain.lower !== null && e.gain.lower > 0 ? 'reproduced' : e.gain.mean > 0 ? 'partly' : 'not reproduced', reason };

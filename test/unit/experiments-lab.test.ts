@@ -80,7 +80,7 @@ test('verdicts: Spearman, interpolated pairs to reach a score, and the rules of 
   assert.equal(ev.rho, -1);
   assert.equal(similarityVerdict(ev).verdict, 'partly'); // three languages: a direction only
   const cmp = (delta: number, p: number, seeds = 3): ConditionComparison => ({
-    lang: 'x', task: 't', metric: 'm', evalLang: 'x', a: 'en-only', b: 'bilingual+translation', delta, pValue: p, segments: 10,
+    lang: 'x', task: 't', metric: 'm', evalLang: 'x', a: 'en-only', b: 'bilingual+translation', delta, pValue: p, segments: 10, pairedSeeds: seeds,
     seedsA: { seeds, mean: 0, lower: null, upper: null }, seedsB: { seeds, mean: delta, lower: null, upper: null },
   });
   assert.equal(comparisonVerdict(1, [cmp(5, 0.01), cmp(3, 0.02), cmp(1, 0.5)]).verdict, 'reproduced');
