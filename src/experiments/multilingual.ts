@@ -82,13 +82,15 @@ export interface LabAllocation {
   predictedMean: number;
 }
 
-/** The allocation of `budget` by each method under `laws` (whole pairs; see {@link LabAllocation}). */
+/** The allocation of `budget` by each method under `laws`, caps rounded down (whole pairs; see {@link LabAllocation}). */
 export function labAllocations(laws: readonly AllocationLaw[], budget: number, methods: readonly string[]): LabAllocation[] {
+  // pairs are whole: so are the caps, so that the rounded shares sum to what each method uses
+  const whole = laws.map((l) => ({ ...l, max: Math.floor(l.max) }));
   return methods.map((method) => {
     if (!isAllocationMethod(method)) throw new RangeError(`allocation method "${method}" is unknown`);
-    const allocation = allocateBy(method, laws, budget);
-    const pairs = wholePairs(allocation, laws);
-    const predicted = Object.fromEntries(laws.map((l) => [l.language, pairs[l.language]! > 0 ? lawScore(l, pairs[l.language]!) : -Infinity]));
+    const allocation = allocateBy(method, whole, budget);
+    const pairs = wholePairs(allocation, whole);
+    const predicted = Object.fromEntries(whole.map((l) => [l.language, pairs[l.language]! > 0 ? lawScore(l, pairs[l.language]!) : -Infinity]));
     const values = Object.values(predicted);
     return { method, allocation, pairs, predicted, predictedMean: values.reduce((a, b) => a + b, 0) / values.length };
   });

@@ -45,7 +45,7 @@ export interface PoolOutcome {
   results: ExperimentResult<TuneSpec>[];
   /** Specs not run because `stopAt` passed (empty otherwise). */
   missing: TuneSpec[];
-  /** How many specs were trained now (the rest came from the store). */
+  /** How many specs were trained now (the rest came from the store, or were tested on a stored run's model). */
   trained: number;
   seconds: number;
 }
@@ -88,7 +88,7 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
       const t = performance.now();
       const r = await runTune(specs[i]!, { ...o, command: o.commandFor?.(specs[i]!), onEvent: (e) => o.onProgress?.(i, e) });
       results[i] = r.result;
-      trained += r.reused ? 0 : 1;
+      trained += r.reused || r.result.extra?.trainedBy ? 0 : 1;
       o.onProgress?.(i, { type: 'done', seconds: (performance.now() - t) / 1000 });
     }
   } else {
@@ -106,7 +106,7 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
           const r = o.store.get<TuneSpec>(configHash(specs[i]!));
           if (!r) throw new Error(`experiment worker finished ${specs[i]!.lang} ${specs[i]!.condition} seed ${specs[i]!.seed} but ${o.store.root} has no result ${configHash(specs[i]!)}`);
           results[i] = r;
-          trained++;
+          if (!r.extra?.trainedBy) trained++;
           o.onProgress?.(i, { type: 'done', seconds: (performance.now() - t) / 1000 });
         }
       };

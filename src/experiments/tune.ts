@@ -113,7 +113,9 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
   const hash = configHash(spec);
   const modelDir = path.join(o.store.runDir(hash), 'model');
   const stored = o.store.get<TuneSpec>(hash);
-  if (stored) return { result: stored, reused: true, modelDir };
+  // a result tested on another run's model points to that model
+  const trainedBy = stored?.extra?.trainedBy;
+  if (stored) return { result: stored, reused: true, modelDir: typeof trainedBy === 'string' ? path.join(o.store.runDir(trainedBy), 'model') : modelDir };
   const base = await runPretrain(spec.base, { ...o, command: undefined });
   const t0 = performance.now();
   const world = buildWorld(spec.base.world);

@@ -39,7 +39,9 @@
  *   (fixed: an empty language list built nothing and exited 0); bad specs (ok).
  * - experiment run --allocation: unknown method, --budget or --laws without it, with
  *   --pairs, with a one-language condition, a negative budget, no laws (no scaling
- *   points in the store), mis-encoded laws, --steps 0 (all refused when added).
+ *   points in the store), mis-encoded laws, --steps 0 (all refused when added);
+ *   --budget 0.4 (fixed: rounded to 0), laws naming a language outside the lab or
+ *   missing one (fixed: an error that did not name --laws, or 0 pairs).
  * - world: sample -n -1 (fixed: "ambiguous"), -n=-1 (fixed: value read as "=-1"),
  *   -n 0, 1.5, unknown language, task, split (ok); pretrain --first-steps -1 (fixed);
  *   describe --set languages=7 (fixed: refused by the setting's own check).
@@ -233,7 +235,7 @@ test('data mix, experiment: NaN and ignored flags are refused', () => {
   refused(xalign(['data', 'build', '--lang', ',']), /data: --lang must name at least one language/, 2);
   refused(xalign(['experiment', 'run', '--condition', 'en-only', '--base', path.join(dir, 'no-base')]), /experiment run: --base: no such folder/, 2);
   refused(xalign(['experiment', 'export', '--store', path.join(dir, 'no-store')]), /experiment export: no results in .*no-store \(--store\)/, 1);
-  const multi = (...extra: string[]) => xalign(['experiment', 'run', '--condition', 'multilingual', '--store', path.join(dir, 'no-store'), ...extra]);
+  const multi = (...extra: string[]) => xalign(['experiment', 'run', '--preset', 'smoke', '--condition', 'multilingual', '--store', path.join(dir, 'no-store'), ...extra]);
   refused(multi('--allocation', 'best'), /--allocation must be one of optimal, uniform, proportional, temperature, unimax, got "best"/, 2);
   refused(multi('--budget', '300'), /--budget and --laws go with --allocation METHOD/, 2);
   refused(multi('--allocation', 'uniform', '--pairs', '5'), /--allocation computes the pairs; leave --pairs out/, 2);
@@ -241,6 +243,10 @@ test('data mix, experiment: NaN and ignored flags are refused', () => {
   refused(multi('--allocation', 'uniform'), /--allocation needs laws: .*no-store.scaling-points\.csv does not exist/, 2);
   refused(multi('--allocation', 'uniform', '--laws', bad), /--laws: .*bad\.txt, line 1, byte offset 0: invalid UTF-8/, 1);
   refused(multi('--steps', '0'), /--steps must be an integer >= 1, got "0"/, 2);
+  refused(multi('--allocation', 'uniform', '--budget', '0.4'), /--budget must be at least one pair, got "0.4"/, 2);
+  const law = (language: string) => ({ language, alpha: 50, beta: 0.3, gamma: 0.5, max: 100 });
+  refused(multi('--allocation', 'uniform', '--laws', file('laws-ar.json', JSON.stringify([law('zh'), law('tr'), law('ar')]))), /--laws .*laws-ar\.json must give one law for each lab language \(zh, tr\); not a lab language: ar/, 2);
+  refused(multi('--allocation', 'uniform', '--laws', file('laws-zh.json', JSON.stringify([law('zh')]))), /--laws .*laws-zh\.json must give one law for each lab language \(zh, tr\); missing: tr/, 2);
   refused(xalign(['experiment', 'run', '--condition', 'en-only', '--lang', 'zh', '--allocation', 'uniform', '--laws', file('laws.json', '[{"language":"zh","alpha":50,"beta":0.3,"gamma":0.5,"max":100}]')]), /--allocation shares pairs among languages; it needs --condition multilingual, got en-only/, 2);
   assert.equal(fs.existsSync(path.join(dir, 'no-store')), false, 'nothing written for an empty store');
 });

@@ -52,17 +52,27 @@ function allocationPairs(flags: Record<string, unknown>, s: Settings, store: str
     } catch (e) {
       throw new UsageError(`experiment run: ${(e as Error).message}`);
     }
+    if (budget < 1) throw new UsageError(`experiment run: --budget must be at least one pair, got "${String(flags.budget)}"`);
   }
   let laws;
   const lawsFile = flags.laws as string | undefined;
+  const available = labAvailablePairs(s);
   if (lawsFile !== undefined) {
     requireFile(lawsFile, '--laws');
     requireUtf8(lawsFile, '--laws');
-    laws = readLawsJson(lawsFile);
+    const read = readLawsJson(lawsFile);
+    const names = read.map((l) => l.language);
+    const outside = names.filter((l) => !s.labLanguages.includes(l));
+    const missing = s.labLanguages.filter((l) => !names.includes(l));
+    if (outside.length || missing.length) {
+      throw new UsageError(`experiment run: --laws ${lawsFile} must give one law for each lab language (${s.labLanguages.join(', ')})${outside.length ? `; not a lab language: ${outside.join(', ')}` : ''}${missing.length ? `; missing: ${missing.join(', ')}` : ''}`);
+    }
+    // each language capped at the pairs it has, as in notebook 05
+    laws = read.map((l) => ({ ...l, max: Math.min(l.max, available[l.language]!) }));
   } else {
     const points = path.join(store, 'scaling-points.csv');
     if (!fs.existsSync(points)) throw new UsageError(`experiment run: --allocation needs laws: ${points} does not exist (notebook 02 writes it; or give --laws FILE.json)`);
-    laws = labLaws(fitLawsByLanguage(readPointsCsv(points), { context: points }), labAvailablePairs(s), s.labLanguages);
+    laws = labLaws(fitLawsByLanguage(readPointsCsv(points), { context: points }), available, s.labLanguages);
   }
   const [a] = labAllocations(laws, budget, [method]);
   const text = `${method} allocation of ${budget} pairs: ${Object.entries(a!.pairs).map(([l, n]) => `${l} ${n}`).join(', ')} (laws: ${lawsFile ?? 'fitted to the store\'s scaling series'})`;
@@ -135,8 +145,8 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
       if (everyLanguage && lang !== ALL_LANGUAGES) throw new UsageError(`experiment run: --condition ${c} trains one model for every preset language; leave --lang out (or --lang ${ALL_LANGUAGES}), got "${lang}"`);
       if (!everyLanguage && !preset.settings.languages.includes(lang)) throw new UsageError(`experiment run: --lang "${lang}" is not in preset ${preset.name} (${preset.settings.languages.join(', ')})`);
       const seed = numberFlag(ctx.flags, 'seed', SEED_RANGE, 'experiment run') ?? preset.settings.seed;
+      if (ctx.flags.allocation !== undefined && !everyLanguage) throw new UsageError(`experiment run: --allocation shares pairs among languages; it needs --condition multilingual, got ${c}`);
       const allocated = allocationPairs(ctx.flags, preset.settings, store.root);
-      if (allocated && !everyLanguage) throw new UsageError(`experiment run: --allocation shares pairs among languages; it needs --condition multilingual, got ${c}`);
       if (allocated) ctx.log(`experiment run: ${allocated.text}`);
       const pairs = allocated?.pairs ?? pairsFlag(ctx.flags, 'experiment run');
       const steps = numberFlag(ctx.flags, 'steps', { integer: true, min: 1 }, 'experiment run');
@@ -154,7 +164,7 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
       }
       const text = results
         .flatMap(({ reused, result }) => [
-          `${result.label} [${result.provenance.configHash}] ${reused ? '(stored result reused)' : `(${result.training.steps} steps, ${result.training.seconds.toFixed(1)} s on ${result.provenance.backend})`}`,
+          `${result.label} [${result.provenance.configHash}] ${reused ? '(stored result reused)' : result.extra?.trainedBy ? `(tested on the model of stored run ${String(result.extra.trainedBy)}, which trained the same data; not trained again)` : `(${result.training.steps} steps, ${result.training.seconds.toFixed(1)} s on ${result.provenance.backend})`}`,
           ...metricsText(result),
         ])
         .concat([`store: ${store.root}`])
