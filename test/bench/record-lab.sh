@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Records a longer run of notebook 02's grid on this machine, for the notebook to show
-# under its own label (docs/experiments.md, "Recorded runs").
+# Records a longer run of notebook 02's grid on this machine (with --multilingual, then
+# notebook 05's arms too), for the notebooks to show under its own label
+# (docs/experiments.md, "Recorded runs").
 #
 #   bash test/bench/record-lab.sh NAME [lab.cjs grid options]
 #   e.g. bash test/bench/record-lab.sh classroom-200 --preset classroom --set tuneSteps=200 \

@@ -4,13 +4,15 @@
  * Node.js packages). It records a longer run of notebook 02's grid than the notebook
  * can afford on a laptop, for the notebook to show under a "recorded" label:
  *
- *   node lab.cjs grid --preset P [--set k=v ...] --base DIR --store DIR --workers N [--minutes M] [--backend B] [--extra-langs a,b]
+ *   node lab.cjs grid --preset P [--set k=v ...] --base DIR --store DIR --workers N [--minutes M] [--backend B] [--extra-langs a,b] [--multilingual]
  *   node lab.cjs worker        (started by the pool; reads one job on stdin)
  *
  * `grid` measures gamma on the base model, then runs the three conditions for every
  * language of `labLanguages` and seed, then their scaling series, then the scaling
  * series and the grid of `--extra-langs`, in that order, `workers` processes at a time,
- * starting no new run after M minutes. It writes STORE/recorded.json: the command,
+ * starting no new run after M minutes. With --multilingual it then fits the laws to the
+ * series and trains notebook 05's arms (src/experiments/multilingual.ts) in the time
+ * left. It writes STORE/recorded.json: the command,
  * machine, backend, commit (XALIGN_COMMIT), times, gamma per language and which specs
  * finished. Every finished run is a normal result file of the store.
  */
@@ -21,8 +23,9 @@ import { selectBackend } from '../../../src/backend';
 import { parseOverrides, resolvePreset } from '../../../src/config/presets';
 import {
   CONDITIONS, configHash, targetPairs, modelSimilarity, ResultStore, runPretrain, runTunePool, scalingSpecs, tuneCommand, tuneSpecFromSettings,
-  baseSpecFromSettings, workerMain,
+  baseSpecFromSettings, workerMain, labAllocations, labAvailablePairs, labLaws, multilingualPlan, scalingPoints, type TuneSpec,
 } from '../../../src/experiments';
+import { fitLawsByLanguage } from '../../../src/scaling/fit';
 import { writeJsonAtomic } from '../../../src/io/atomic';
 import { loadModel } from '../../../src/model/checkpoint';
 import { gitCommit } from '../../../src/provenance';
@@ -40,6 +43,7 @@ async function grid(): Promise<void> {
       minutes: { type: 'string', default: '8' },
       backend: { type: 'string', default: 'webgpu' },
       'extra-langs': { type: 'string', default: '' },
+      multilingual: { type: 'boolean', default: false },
     },
   });
   const t0 = Date.now();
@@ -64,7 +68,7 @@ async function grid(): Promise<void> {
   const seeds = Array.from({ length: S.seeds }, (_, i) => S.seed + i);
   const gridOf = (langs: readonly string[]) => langs.flatMap((lang) => seeds.flatMap((seed) => CONDITIONS.map((condition) => tuneSpecFromSettings(S, { lang, condition, seed }))));
   const specs = [...gridOf(S.labLanguages), ...scalingSpecs(S, S.labLanguages), ...scalingSpecs(S, extra), ...gridOf(extra)];
-  const unique = [...new Map(specs.map((s) => [configHash(s), s])).values()];
+  let unique = [...new Map(specs.map((s) => [configHash(s), s])).values()];
   const started = new Date().toISOString();
   const cpus = os.cpus();
   const finished: string[] = [];
@@ -82,20 +86,30 @@ async function grid(): Promise<void> {
     });
   };
   let done = 0;
-  const out = await runTunePool(unique, {
+  const pool = (phase: TuneSpec[]) => runTunePool(phase, {
     store, preset: preset.name, backend: backend.name, baseDir, workers,
     workerArgv: [process.argv[1]!, 'worker'],
     stopAt: t0 + minutes * 60_000,
     commandFor: (spec) => tuneCommand(preset, spec),
     onProgress: (i, e) => {
       if (e.type !== 'done' && e.type !== 'reused') return;
-      finished.push(configHash(unique[i]!));
-      if (e.type === 'done') log(`${++done}/${unique.length} ${unique[i]!.lang} ${unique[i]!.condition} seed ${unique[i]!.seed} pairs ${targetPairs(unique[i]!)} in ${e.seconds.toFixed(0)} s`);
+      finished.push(configHash(phase[i]!));
+      if (e.type === 'done') log(`${++done}/${unique.length} ${phase[i]!.lang} ${phase[i]!.condition} seed ${phase[i]!.seed} pairs ${targetPairs(phase[i]!)} steps ${phase[i]!.train.steps} in ${e.seconds.toFixed(0)} s`);
       record(unique.filter((s) => !finished.includes(configHash(s))).map((s) => configHash(s)));
     },
   });
-  record(out.missing.map((s) => configHash(s)));
-  log(`finished ${out.results.length} of ${unique.length} runs (${out.missing.length} not started before the deadline)`);
+  let out = await pool(unique);
+  if (values.multilingual && out.missing.length === 0) {
+    // notebook 05's arms, with the laws of the series just recorded
+    const series = scalingSpecs(S, S.labLanguages).map((s) => store.get<TuneSpec>(configHash(s))!);
+    const laws = labLaws(fitLawsByLanguage(scalingPoints(series, gamma, 'translation', 'chrf'), { context: 'recorded scaling series' }), labAvailablePairs(S), S.labLanguages);
+    const more = multilingualPlan(S, labAllocations(laws, S.allocationBudget, S.allocationMethods)).all.filter((s) => !unique.some((u) => configHash(u) === configHash(s)));
+    unique = [...unique, ...more];
+    log(`multilingual: ${more.length} more runs`);
+    out = await pool(more);
+  }
+  record(unique.filter((s) => !finished.includes(configHash(s))).map((s) => configHash(s)));
+  log(`finished ${finished.length} of ${unique.length} runs (${unique.length - finished.length} not started before the deadline)`);
 }
 
 const sub = process.argv[2];
