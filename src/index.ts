@@ -17,6 +17,7 @@ export * from './viz/plot';
 export * from './viz/table';
 export * from './scaling';
 export * from './similarity';
+export * from './representations';
 export * from './allocation';
 export * from './data';
 export * from './world';

@@ -39,6 +39,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'language similarity gamma from two .npy representation matrices',
     load: () => require('./commands/similarity').command,
   },
+  represent: {
+    summary: 'sentence representations: exact PCA of a .npy matrix, alignment of two languages layer by layer',
+    load: () => require('./commands/represent').command,
+  },
   allocate: {
     summary: 'share a budget of translation pairs between languages',
     load: () => require('./commands/allocate').command,

@@ -2,7 +2,8 @@
  * Presets: named, typed sets of settings that every notebook and CLI command reads.
  *
  * - `smoke`: the smallest sizes that still exercise every code path; CI runs it.
- * - `classroom` (default): the whole notebook suite within 45 minutes on a 2-core laptop.
+ * - `classroom` (default): every notebook on a 2-core laptop, each within about 30 minutes (the
+ *   two that train, 02 and 05, take most of an hour together).
  * - `paper`: larger models and longer runs, meant for a GPU.
  *
  * A setting is declared once in {@link SETTINGS} with its type, bounds and meaning.
@@ -92,7 +93,7 @@ export const SETTINGS = {
   tuneEvalExamples: { kind: 'int', min: 1, doc: 'Test records per task and language when a tuned model is evaluated (miniature world).' },
   scalingPairs: { kind: 'int[]', min: 1, doc: 'Translation-pair counts of the scaling series (notebook 02; four or more, so that a two-parameter law per language keeps a point to spare for leave-one-out).' },
   labSummedSeeds: { kind: 'int', min: 1, max: 100, doc: 'Notebook 05: seeds of the multilingual model trained for the summed steps of the bilingual runs (one such run costs one bilingual run per lab language).' },
-  allocationBudget: { kind: 'int', min: 1, doc: 'Notebook 05: the budget C of translation pairs that each allocation method shares among the lab languages, each capped at its available pairs (the presets take the languages times the smallest cap, so the uniform split uses all of C).' },
+  allocationBudget: { kind: 'int', min: 1, doc: 'Notebook 05: the budget C of translation pairs that each allocation method shares among the lab languages, each capped at its available pairs (the presets take worldTranslationPairs per language: the uniform split is then the multilingual model of Figure 3).' },
   allocationMethods: { kind: 'string[]', choices: ['uniform', 'optimal', 'proportional', 'unimax', 'temperature'], doc: 'Notebook 05: the allocation methods trained and compared (uniform and optimal are the paper\'s Table 3).' },
   workers: { kind: 'int', min: 1, max: 64, doc: 'Processes that train experiment runs side by side (one per core: the wasm backend uses one thread).' },
 } as const satisfies Record<string, SettingSpec>;
@@ -171,14 +172,14 @@ const PRESETS: Record<PresetName, Preset> = {
       tuneEvalExamples: 20,
       scalingPairs: [20, 50, 100, 150, 200],
       labSummedSeeds: 1,
-      allocationBudget: 210,
+      allocationBudget: 400,
       allocationMethods: ['uniform', 'optimal', 'proportional'],
       workers: 2,
     },
   },
   classroom: {
     name: 'classroom',
-    purpose: 'Default: every notebook end to end within 45 minutes on a 2-core laptop.',
+    purpose: 'Default: every notebook end to end on a 2-core laptop, each within about 30 minutes (02 and 05 train; about an hour in all).',
     settings: {
       seed: 1,
       seeds: 3,
@@ -224,7 +225,7 @@ const PRESETS: Record<PresetName, Preset> = {
       tuneEvalExamples: 40,
       scalingPairs: [100, 300, 1000, 3000],
       labSummedSeeds: 1,
-      allocationBudget: 2310,
+      allocationBudget: 9000,
       allocationMethods: ['uniform', 'optimal', 'proportional'],
       workers: 2,
     },
@@ -277,7 +278,7 @@ const PRESETS: Record<PresetName, Preset> = {
       tuneEvalExamples: 400,
       scalingPairs: [300, 1000, 3000, 10000, 30000, 50000],
       labSummedSeeds: 5,
-      allocationBudget: 64000,
+      allocationBudget: 300000,
       allocationMethods: ['uniform', 'optimal', 'proportional'],
       workers: 8,
     },

@@ -13,8 +13,10 @@
  *   laboratory measured (its scaling series, fitted with gamma from the base model).
  *
  * Each language can give at most its available pairs (X^max): the translation pool
- * (`worldTranslationPairs`) scaled by the paper's Table 1 sizes, the best-resourced
- * language at the full pool, so that languages differ in what they have as in the paper.
+ * (`worldTranslationPairs`) scaled by the paper's Table 1 sizes, the least-resourced lab
+ * language at the pool itself, so that languages differ in what they have as in the
+ * paper. With the presets' budget (the pool for each language), the uniform split is
+ * exactly the `multilingual` arm: every language with the pairs its bilingual model has.
  */
 
 import { allocateBy, type Allocation, type AllocationLaw, type AllocationMethod, isAllocationMethod, wholePairs } from '../allocation';
@@ -46,8 +48,9 @@ export function allocationArmId(method: string): string {
 
 /**
  * Pairs each lab language may receive (X^max): `worldTranslationPairs` times the
- * language's Table 1 pairs (WikiMatrix + News-Commentary) over the largest among the lab
- * languages, rounded, at least 1.
+ * language's Table 1 pairs (WikiMatrix + News-Commentary) over the smallest among the
+ * lab languages, rounded (the world generates any number of pairs; a smaller pool is a
+ * prefix of a larger one).
  */
 export function labAvailablePairs(s: Settings): Record<string, number> {
   const size = (l: string) => {
@@ -55,8 +58,8 @@ export function labAvailablePairs(s: Settings): Record<string, number> {
     if (!t) throw new RangeError(`available pairs: language "${l}" has no Table 1 size (known: ${Object.keys(PAPER_TABLE1).join(', ')})`);
     return t.wikimatrix + t.newsCommentary;
   };
-  const top = Math.max(...s.labLanguages.map(size));
-  return Object.fromEntries(s.labLanguages.map((l) => [l, Math.max(1, Math.round((s.worldTranslationPairs * size(l)) / top))]));
+  const least = Math.min(...s.labLanguages.map(size));
+  return Object.fromEntries(s.labLanguages.map((l) => [l, Math.round((s.worldTranslationPairs * size(l)) / least)]));
 }
 
 /** Each language's fitted law (alpha, beta, gamma) capped at its available pairs, in the order of `languages`; a language without a fit is an error naming it. */

@@ -56,6 +56,8 @@
  *   names the prompt), a missing or truncated checkpoint (ok).
  * - bench train: --steps 0 (fixed: a speed measured on nothing), --steps -1 (fixed),
  *   --torch-device tpu (fixed: reached PyTorch).
+ * - represent pca|align: missing, non-.npy, 1-D and NaN files, --k beyond the columns or
+ *   0, folders without layers or with different shapes, --samples 5 (refused when added).
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -64,7 +66,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { attachNegativeValues } from '../../src/cli/main';
-import { encodeNpy } from '../../src/similarity/npy';
+import { encodeNpy, writeNpy } from '../../src/similarity/npy';
 
 const BIN = path.resolve(__dirname, '../../bin/xalign.cjs');
 const SMOKE_BASE = path.resolve(__dirname, '../../data/world/base-smoke');
@@ -226,6 +228,34 @@ test('fit, allocate, train: mis-encoded, empty and truncated files are refused n
   refused(xalign(['train', '--config', bad]), /--config: .*bad\.txt, line 1, byte offset 0: invalid UTF-8/, 1);
   refused(xalign(['train', '--config', file('array.json', '[]')]), /--config .*array\.json: expected a JSON object \(a run file\), got an array/, 2);
   refused(xalign(['train', '--config', path.join(dir, 'missing.json')]), /--config: no such file/, 2);
+});
+
+test('represent: bad .npy files and folders are refused naming the file, the shape or the value', () => {
+  const npyDir = path.join(dir, 'npy');
+  fs.mkdirSync(npyDir, { recursive: true });
+  const at = (name: string, data: number[], shape: number[]) => {
+    const f = path.join(npyDir, name);
+    writeNpy(f, data, shape, 'float32');
+    return f;
+  };
+  refused(xalign(['represent', 'pca']), /represent pca: --x FILE\.npy is required/, 2);
+  refused(xalign(['represent', 'pca', '--x', path.join(dir, 'none.npy')]), /--x: no such file/, 2);
+  refused(xalign(['represent', 'pca', '--x', bad]), /bad\.txt: not a \.npy file/, 1);
+  refused(xalign(['represent', 'pca', '--x', at('v.npy', [1, 2, 3], [3])]), /v\.npy: expected a 2-D array \(sentences x dimensions\), got shape \(3\)/, 1);
+  refused(xalign(['represent', 'pca', '--x', at('nan.npy', [1, Number.NaN, 3, 4], [2, 2])]), /nan\.npy: row 0, column 1 is not finite/, 1);
+  refused(xalign(['represent', 'pca', '--x', at('ok.npy', [1, 2, 3, 4], [2, 2]), '--k', '3']), /--k 3 is more than the 2 columns/, 2);
+  refused(xalign(['represent', 'pca', '--x', at('ok.npy', [1, 2, 3, 4], [2, 2]), '--k', '0']), /--k must be an integer >= 1, got "0"/, 2);
+  const layers = (name: string, rows: number) => {
+    const d = path.join(npyDir, name);
+    fs.mkdirSync(d, { recursive: true });
+    writeNpy(path.join(d, 'layer-00.npy'), Array.from({ length: rows * 2 }, (_, i) => i % 5), [rows, 2], 'float32');
+    return d;
+  };
+  refused(xalign(['represent', 'align', '--en', layers('en', 4)]), /both --en DIR and --x DIR are required/, 2);
+  refused(xalign(['represent', 'align', '--en', layers('en', 4), '--x', layers('x3', 3)]), /en.layer-00\.npy is 4 x 2 but .*x3.layer-00\.npy is 3 x 2/, 1);
+  refused(xalign(['represent', 'align', '--en', layers('en', 4), '--x', path.join(npyDir, 'nothing')]), /nothing: no such folder/, 1);
+  refused(xalign(['represent', 'align', '--en', layers('en', 4), '--x', layers('x4', 4), '--samples', '5']), /--samples must be an integer in \[10, 100000\], got "5"/, 2);
+  refused(xalign(['represent', 'nope']), /represent: expected "pca" or "align", got "nope"/, 2);
 });
 
 test('data mix, experiment: NaN and ignored flags are refused', () => {

@@ -41,17 +41,20 @@ test('whole pairs: every method\'s allocation rounds to integers that sum to the
   assert.deepEqual(allocateBy('optimal', LAWS, 3000).x, allocateOptimal(LAWS, 3000).x);
 });
 
-test('available pairs: the pool scaled by Table 1, the largest lab language at the whole pool', () => {
+test('available pairs: the pool scaled by Table 1, the least-resourced lab language at the pool; the uniform split is Figure 3\'s multilingual model', () => {
   const s = classroom();
   const a = labAvailablePairs(s);
   assert.deepEqual(Object.keys(a), s.labLanguages);
-  assert.equal(a.zh, s.worldTranslationPairs);
-  assert.equal(a.el, Math.round((s.worldTranslationPairs * 620_800) / 912_500));
-  assert.equal(a.hi, Math.round((s.worldTranslationPairs * 234_300) / 912_500));
-  // the preset's uniform share is what the least-resourced language has: the uniform split uses the whole budget, the others have more
+  assert.equal(a.hi, s.worldTranslationPairs);
+  assert.equal(a.el, Math.round((s.worldTranslationPairs * 620_800) / 234_300));
+  assert.equal(a.zh, Math.round((s.worldTranslationPairs * 912_500) / 234_300));
+  // the preset's uniform share is what the least-resourced language has (it reaches its cap, the others do not)
   const uniform = s.allocationBudget / s.labLanguages.length;
   assert.equal(Math.min(...Object.values(a)), uniform);
   assert.ok(Object.values(a).some((m) => m > uniform));
+  const [u] = labAllocations(LAWS.map((l) => ({ ...l, max: a[l.language]! })), s.allocationBudget, ['uniform']);
+  const plan = multilingualPlan(s, [u!]);
+  assert.deepEqual(plan.arms.find((x) => x.id === 'multilingual')!.specs.map(configHash), plan.arms.find((x) => x.id === allocationArmId('uniform'))!.specs.map(configHash));
 });
 
 test('laboratory laws: one per language from the fits, capped at the available pairs; a missing fit is named', () => {
@@ -201,7 +204,7 @@ test('analysis: Figure 3 scores, Table 3 rows and the verdicts of claims 5-7 fro
   assert.equal(a.verdicts[0]!.verdict, 'not assessed');
   assert.match(a.verdicts[0]!.reason, /comparisons have no paired test/);
   assert.equal(a.verdicts[1]!.verdict, 'not assessed');
-  assert.match(a.verdicts[2]!.reason, /optimal against uniform \(210 against 210 pairs\): mean translation gain over the languages -?\d/);
+  assert.match(a.verdicts[2]!.reason, /optimal against uniform \(400 against 400 pairs\): mean translation gain over the languages -?\d/);
   assert.equal(a.table3.length, s.allocationMethods.length * s.labLanguages.length);
   const zh = a.scores.find((x) => x.arm === 'multilingual' && x.lang === 'zh' && x.task === 'translation')!;
   assert.equal(zh.summary.seeds, 3);

@@ -1,0 +1,192 @@
+/**
+ * How well two languages' sentence representations align, at one layer (paper Section 6;
+ * notebook 06, `xalign represent align`). Row i of E (English) and of X (the other
+ * language) are a translation pair, mean-pooled over real tokens.
+ *
+ * - retrieval top-1 and mean reciprocal rank: each English row retrieves X's rows by
+ *   cosine similarity (src/similarity/retrieval.ts);
+ * - linear CKA (Kornblith et al., 2019): with centred E and X,
+ *   ||X^T E||_F^2 / (||E^T E||_F ||X^T X||_F), in [0, 1], invariant to rotations and
+ *   isotropic scaling of either set;
+ * - cosine gap: the mean cosine of true pairs minus the mean cosine of all other pairs
+ *   (0: a sentence is no closer to its translation than to anything else);
+ * - centroid distance: the distance between the two languages' mean vectors over their
+ *   spread, sqrt of the mean of the two sets' total variances (0: same centre).
+ *
+ * Each comes with a 95% percentile bootstrap interval over the pairs: the pairs are
+ * resampled with replacement `samples` times (seeded); retrieval resamples the English
+ * queries with their ranks among all candidates, since a duplicated candidate would tie
+ * with its copy.
+ */
+
+import { Rng } from '../random/rng';
+import { type RepresentationMatrix, retrievalSimilarity } from '../similarity/retrieval';
+
+export interface Interval {
+  value: number;
+  lower: number;
+  upper: number;
+}
+
+export interface Alignment {
+  n: number;
+  top1: Interval;
+  mrr: Interval;
+  cka: Interval;
+  cosineGap: Interval;
+  centroidDistance: Interval;
+}
+
+function check(e: RepresentationMatrix, x: RepresentationMatrix, names: [string, string]): void {
+  if (e.rows !== x.rows || e.cols !== x.cols) {
+    throw new RangeError(`${names[0]} is ${e.rows} x ${e.cols} but ${names[1]} is ${x.rows} x ${x.cols}; expected the same shape (row i of each is a translation pair)`);
+  }
+  if (e.rows < 2) throw new RangeError(`${names[0]}: ${e.rows} row(s); alignment needs at least 2 pairs`);
+  for (const [m, name] of [[e, names[0]], [x, names[1]]] as const) {
+    if (m.data.length !== m.rows * m.cols) throw new RangeError(`${name}: ${m.data.length} values for ${m.rows} x ${m.cols}`);
+    for (let i = 0; i < m.data.length; i++) {
+      if (!Number.isFinite(m.data[i]!)) throw new RangeError(`${name}: row ${Math.floor(i / m.cols)}, column ${i % m.cols} is not finite (${m.data[i]})`);
+    }
+  }
+}
+
+/** Rows `idx` of `m`, centred, as a Float64Array (row-major). */
+function centred(m: RepresentationMatrix, idx: readonly number[]): Float64Array {
+  const d = m.cols;
+  const out = new Float64Array(idx.length * d);
+  const mean = new Float64Array(d);
+  idx.forEach((r, i) => {
+    for (let k = 0; k < d; k++) {
+      out[i * d + k] = m.data[r * d + k]!;
+      mean[k]! += m.data[r * d + k]! / idx.length;
+    }
+  });
+  for (let i = 0; i < idx.length; i++) for (let k = 0; k < d; k++) out[i * d + k]! -= mean[k]!;
+  return out;
+}
+
+/** The Gram matrix M M^T of a row-major rows x cols matrix (rows x rows). */
+function gram(m: RepresentationMatrix): Float64Array {
+  const [n, d] = [m.rows, m.cols];
+  const g = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += m.data[i * d + k]! * m.data[j * d + k]!;
+      g[i * n + j] = s;
+      g[j * n + i] = s;
+    }
+  }
+  return g;
+}
+
+/** The Gram matrix of rows `idx`, double-centred (H K H): the Gram matrix of the centred rows. */
+function centredGram(g: Float64Array, n: number, idx: readonly number[]): Float64Array {
+  const m = idx.length;
+  const k = new Float64Array(m * m);
+  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) k[a * m + b] = g[idx[a]! * n + idx[b]!]!;
+  const row = new Float64Array(m);
+  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) row[a]! += k[a * m + b]! / m;
+  const all = row.reduce((t, v) => t + v, 0) / m;
+  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) k[a * m + b]! += all - row[a]! - row[b]!;
+  return k;
+}
+
+/**
+ * Linear CKA from the Gram matrices of E and X (all rows by default): with centred
+ * Grams K and L, <K, L> / (||K|| ||L||), which equals ||X^T E||_F^2 / (||E^T E||_F
+ * ||X^T X||_F) for centred E and X. NaN when either set has no variance.
+ */
+function ckaFromGrams(ge: Float64Array, gx: Float64Array, n: number, idx: readonly number[]): number {
+  const [k, l] = [centredGram(ge, n, idx), centredGram(gx, n, idx)];
+  let kl = 0;
+  let kk = 0;
+  let ll = 0;
+  for (let i = 0; i < k.length; i++) {
+    kl += k[i]! * l[i]!;
+    kk += k[i]! * k[i]!;
+    ll += l[i]! * l[i]!;
+  }
+  const den = Math.sqrt(kk * ll);
+  return den > 1e-300 ? kl / den : NaN;
+}
+
+/** Linear CKA of E and X (rows `idx`, all by default); see the module comment. */
+export function linearCka(e: RepresentationMatrix, x: RepresentationMatrix, idx: readonly number[] = Array.from({ length: e.rows }, (_, i) => i)): number {
+  return ckaFromGrams(gram(e), gram(x), e.rows, idx);
+}
+
+const frob2 = (m: Float64Array) => m.reduce((t, v) => t + v * v, 0);
+
+function unitRows(m: RepresentationMatrix): Float64Array {
+  const d = m.cols;
+  const out = new Float64Array(m.rows * d);
+  for (let i = 0; i < m.rows; i++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += m.data[i * d + k]! ** 2;
+    const norm = Math.sqrt(s) || 1;
+    for (let k = 0; k < d; k++) out[i * d + k] = m.data[i * d + k]! / norm;
+  }
+  return out;
+}
+
+/** The measures of the module comment on all pairs, with bootstrap intervals. */
+export function alignment(e: RepresentationMatrix, x: RepresentationMatrix, o: { samples?: number; seed?: number; names?: [string, string] } = {}): Alignment {
+  const names = o.names ?? ['english', 'other'];
+  check(e, x, names);
+  const [n, d] = [e.rows, e.cols];
+  const samples = o.samples ?? 1000;
+  const rng = new Rng(o.seed ?? 12345).fork('alignment-bootstrap');
+  const { ranks } = retrievalSimilarity(e, x, names);
+  const [ue, ux] = [unitRows(e), unitRows(x)];
+  const cos = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += ue[i * d + k]! * ux[j * d + k]!;
+    cos[i * n + j] = s;
+  }
+  const cosineGap = (idx: readonly number[]) => {
+    let own = 0;
+    let other = 0;
+    let count = 0;
+    for (const i of idx) {
+      own += cos[i * n + i]!;
+      for (const j of idx) if (j !== i) {
+        other += cos[i * n + j]!;
+        count++;
+      }
+    }
+    return own / idx.length - (count > 0 ? other / count : 0);
+  };
+  const centroid = (idx: readonly number[]) => {
+    const [ec, xc] = [centred(e, idx), centred(x, idx)];
+    let dist = 0;
+    for (let k = 0; k < d; k++) {
+      let me = 0;
+      let mx = 0;
+      for (const r of idx) {
+        me += e.data[r * d + k]! / idx.length;
+        mx += x.data[r * d + k]! / idx.length;
+      }
+      dist += (me - mx) ** 2;
+    }
+    const spread = Math.sqrt((frob2(ec) + frob2(xc)) / (2 * Math.max(1, idx.length - 1)));
+    return spread > 0 ? Math.sqrt(dist) / spread : NaN;
+  };
+  const top1 = (idx: readonly number[]) => idx.filter((i) => ranks[i] === 1).length / idx.length;
+  const mrr = (idx: readonly number[]) => idx.reduce((t, i) => t + 1 / ranks[i]!, 0) / idx.length;
+  const all = Array.from({ length: n }, (_, i) => i);
+  const [ge, gx] = [gram(e), gram(x)];
+  const stats = { top1, mrr, cka: (idx: readonly number[]) => ckaFromGrams(ge, gx, n, idx), cosineGap, centroidDistance: centroid };
+  const draws: Record<keyof typeof stats, number[]> = { top1: [], mrr: [], cka: [], cosineGap: [], centroidDistance: [] };
+  for (let b = 0; b < samples; b++) {
+    const idx = all.map(() => rng.int(n));
+    for (const [k, f] of Object.entries(stats) as [keyof typeof stats, (i: readonly number[]) => number][]) draws[k].push(f(idx));
+  }
+  const interval = (k: keyof typeof stats): Interval => {
+    const v = draws[k].filter(Number.isFinite).sort((a, b) => a - b);
+    const q = (p: number) => (v.length ? v[Math.min(v.length - 1, Math.max(0, Math.round(p * (v.length - 1))))]! : NaN);
+    return { value: stats[k](all), lower: q(0.025), upper: q(0.975) };
+  };
+  return { n, top1: interval('top1'), mrr: interval('mrr'), cka: interval('cka'), cosineGap: interval('cosineGap'), centroidDistance: interval('centroidDistance') };
+}
