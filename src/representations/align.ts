@@ -1,6 +1,6 @@
 /**
  * How well two languages' sentence representations align, at one layer (paper Section 6;
- * notebook 06, `xalign represent align`). Row i of E (English) and of X (the other
+ * `xalign represent align`). Row i of E (English) and of X (the other
  * language) are a translation pair, mean-pooled over real tokens.
  *
  * - retrieval top-1 and mean reciprocal rank: each English row retrieves X's rows by

@@ -1,4 +1,4 @@
-/** Sentence representations layer by layer: exact PCA and alignment measures (notebook 06, `xalign represent`). */
+/** Sentence representations layer by layer: the states layout, exact PCA and alignment measures (`xalign represent`; docs/representations.md). */
 export * from './pca';
 export * from './align';
 export * from './layers';

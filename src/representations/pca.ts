@@ -1,6 +1,6 @@
 /**
- * Exact principal component analysis of an n x d matrix (rows = sentences), as the
- * representation notebook draws Figure 4: the rows are centred (no whitening), the
+ * Exact principal component analysis of an n x d matrix (rows = sentences), for
+ * drawing Figure 4: the rows are centred (no whitening), the
  * covariance X^T X / (n - 1) is diagonalised by cyclic Jacobi rotations in float64, and
  * the components are its eigenvectors by decreasing eigenvalue.
  *
