@@ -244,7 +244,7 @@ test('represent: bad .npy files and folders are refused naming the file, the sha
   refused(xalign(['represent', 'pca', '--x', at('v.npy', [1, 2, 3], [3])]), /v\.npy: expected a 2-D array \(sentences x dimensions\), got shape \(3\)/, 1);
   refused(xalign(['represent', 'pca', '--x', at('nan.npy', [1, Number.NaN, 3, 4], [2, 2])]), /nan\.npy: row 0, column 1 is not finite/, 1);
   refused(xalign(['represent', 'pca', '--x', at('ok.npy', [1, 2, 3, 4], [2, 2]), '--k', '3']), /--k 3 is more than the 2 columns/, 2);
-  refused(xalign(['represent', 'pca', '--x', at('ok.npy', [1, 2, 3, 4], [2, 2]), '--k', '0']), /--k must be an integer >= 1, got "0"/, 2);
+  refused(xalign(['represent', 'pca', '--x', at('ok.npy', [1, 2, 3, 4], [2, 2]), '--k', '0']), /-k must be an integer >= 1, got "0"/, 2);
   const layers = (name: string, rows: number) => {
     const d = path.join(npyDir, name);
     fs.mkdirSync(d, { recursive: true });
