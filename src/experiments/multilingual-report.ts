@@ -10,9 +10,7 @@ import { barFigure, type Figure } from '../viz/plot';
 import { compareRuns, type ConditionComparison, seedSummary, type SeedSummary } from './compare';
 import { ALL_LANGUAGES } from './conditions';
 import type { Settings } from '../config/presets';
-import { fitLawsByLanguage } from '../scaling/fit';
-import { allocationArmId, labAllocations, labAvailablePairs, labLaws, type LabAllocation, multilingualPlan } from './multilingual';
-import { scalingPoints } from './scaling';
+import { allocationArmId, labAllocations, type LabAllocation, measuredLaws, multilingualPlan } from './multilingual';
 import type { TuneSpec } from './spec';
 import { configHash, type ExperimentResult } from './store';
 import {
@@ -157,7 +155,7 @@ export function analyseRecordedMultilingual(rec: { settings: Settings; gamma: Re
   const RS = rec.settings;
   if (!rec.results.some((r) => r.spec.condition === 'multilingual')) return null;
   const series = rec.results.filter((r) => r.spec.condition === 'bilingual+translation' && r.spec.seed === RS.seed && !r.spec.data.real);
-  const laws = labLaws(fitLawsByLanguage(scalingPoints(series, rec.gamma, 'translation', 'chrf'), { context: 'recorded scaling series' }), labAvailablePairs(RS), RS.labLanguages);
+  const { laws } = measuredLaws(series, rec.gamma, RS);
   const allocations = labAllocations(laws, RS.allocationBudget, RS.allocationMethods);
   const byHash = new Map(rec.results.map((r) => [r.provenance.configHash, r]));
   const arms = Object.fromEntries(multilingualPlan(RS, allocations).arms.map((a) => [a.id, a.specs.map((s) => byHash.get(configHash(s))).filter((r): r is ExperimentResult<TuneSpec> => r !== undefined)]));

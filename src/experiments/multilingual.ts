@@ -22,11 +22,12 @@
 import { allocateBy, type Allocation, type AllocationLaw, type AllocationMethod, isAllocationMethod, wholePairs } from '../allocation';
 import type { Settings } from '../config/presets';
 import { PAPER_TABLE1 } from '../data/table1';
-import type { LawFit } from '../scaling/fit';
-import { lawScore } from '../scaling/law';
+import { fitLawsByLanguage, type LawFit } from '../scaling/fit';
+import { lawScore, type ScalingPoint } from '../scaling/law';
 import { ALL_LANGUAGES } from './conditions';
 import { labSeeds } from './plan';
 import { type PoolOptions, runTunePool } from './pool';
+import { scalingPoints } from './scaling';
 import { tuneSpecFromSettings, type TuneSpec } from './spec';
 import { configHash, type ExperimentResult } from './store';
 
@@ -37,9 +38,6 @@ export interface Arm {
   label: string;
   specs: TuneSpec[];
 }
-
-/** Figure 3's arms, in the order the chart shows them. */
-export const FIGURE3_ARMS = ['en-only', 'bilingual+translation', 'multilingual', 'multilingual-summed'] as const;
 
 /** The arm of an allocation method. */
 export function allocationArmId(method: string): string {
@@ -71,6 +69,17 @@ export function labLaws(fits: ReadonlyMap<string, LawFit>, available: Readonly<R
     if (max === undefined) throw new RangeError(`laboratory laws: no available pairs for "${language}"`);
     return { language, alpha: f.alpha, beta: f.beta, gamma: f.gamma, max };
   });
+}
+
+/**
+ * The laboratory's laws from a scaling series (the recipe's results at `scalingPairs`,
+ * one seed): the translation chrF points with each language's gamma, their fits, and
+ * the laws of the lab languages capped at their available pairs.
+ */
+export function measuredLaws(series: readonly ExperimentResult[], gamma: Readonly<Record<string, number>>, s: Settings): { points: ScalingPoint[]; fits: Map<string, LawFit>; laws: AllocationLaw[] } {
+  const points = scalingPoints(series, gamma, 'translation', 'chrf');
+  const fits = fitLawsByLanguage(points, { context: 'laboratory scaling series' });
+  return { points, fits, laws: labLaws(fits, labAvailablePairs(s), s.labLanguages) };
 }
 
 /** One method's allocation of the budget, in whole pairs, and the mean score its laws predict for them. */

@@ -22,12 +22,10 @@ import { parseArgs } from 'node:util';
 import { selectBackend } from '../../../src/backend';
 import { parseOverrides, resolvePreset } from '../../../src/config/presets';
 import {
-  CONDITIONS, configHash, targetPairs, modelSimilarity, ResultStore, runPretrain, runTunePool, scalingSpecs, tuneCommand, tuneSpecFromSettings,
-  baseSpecFromSettings, workerMain, labAllocations, labAvailablePairs, labLaws, multilingualPlan, scalingPoints, type TuneSpec,
+  CONDITIONS, configHash, targetPairs, ResultStore, runPretrain, runTunePool, scalingSpecs, tuneCommand, tuneSpecFromSettings,
+  baseSpecFromSettings, workerMain, labAllocations, measuredLaws, modelGammas, multilingualPlan, type TuneSpec,
 } from '../../../src/experiments';
-import { fitLawsByLanguage } from '../../../src/scaling/fit';
 import { writeJsonAtomic } from '../../../src/io/atomic';
-import { loadModel } from '../../../src/model/checkpoint';
 import { gitCommit } from '../../../src/provenance';
 import { buildWorld } from '../../../src/world';
 
@@ -59,11 +57,8 @@ async function grid(): Promise<void> {
   const baseDir = values.base ? path.resolve(values.base) : undefined;
   const base = await runPretrain(baseSpecFromSettings(S), { store, preset: preset.name, backend: backend.name, baseDir });
   const world = buildWorld(baseSpecFromSettings(S).world);
-  const loaded = loadModel(base.modelDir);
   const extra = values['extra-langs']!.split(',').filter((l) => l !== '' && !S.labLanguages.includes(l));
-  const gamma: Record<string, number> = {};
-  for (const lang of [...S.labLanguages, ...extra]) gamma[lang] = (await modelSimilarity(loaded.model, loaded.tokenizer!, world, lang)).gamma;
-  loaded.model.dispose();
+  const gamma = await modelGammas(base.modelDir, world, [...S.labLanguages, ...extra]);
   log(`gamma ${JSON.stringify(gamma)}`);
   const seeds = Array.from({ length: S.seeds }, (_, i) => S.seed + i);
   const gridOf = (langs: readonly string[]) => langs.flatMap((lang) => seeds.flatMap((seed) => CONDITIONS.map((condition) => tuneSpecFromSettings(S, { lang, condition, seed }))));
@@ -102,7 +97,7 @@ async function grid(): Promise<void> {
   if (values.multilingual && out.missing.length === 0) {
     // notebook 05's arms, with the laws of the series just recorded
     const series = scalingSpecs(S, S.labLanguages).map((s) => store.get<TuneSpec>(configHash(s))!);
-    const laws = labLaws(fitLawsByLanguage(scalingPoints(series, gamma, 'translation', 'chrf'), { context: 'recorded scaling series' }), labAvailablePairs(S), S.labLanguages);
+    const { laws } = measuredLaws(series, gamma, S);
     const more = multilingualPlan(S, labAllocations(laws, S.allocationBudget, S.allocationMethods)).all.filter((s) => !unique.some((u) => configHash(u) === configHash(s)));
     unique = [...unique, ...more];
     log(`multilingual: ${more.length} more runs`);
