@@ -52,7 +52,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
     summary: 'describe the miniature multilingual world, or print examples of its tasks',
     load: () => require('./commands/world').command,
   },
-  experiment: { summary: 'run, list and export the instruction-tuning conditions of notebook 02', load: () => require('./commands/experiment').command },
+  experiment: { summary: 'run, list and export the instruction-tuning runs of notebooks 02 and 05', load: () => require('./commands/experiment').command },
   train: { summary: 'train a laboratory model from a JSON run file', load: () => require('./commands/train').command },
   generate: { summary: 'continue prompts with a trained model', load: () => require('./commands/generate').command },
   bench: { summary: 'benchmark training speed (tfjs and PyTorch side by side)', load: () => require('./commands/bench').command },

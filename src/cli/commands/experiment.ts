@@ -92,7 +92,7 @@ export function metricsText(r: ExperimentResult): string[] {
 
 export const command: Command = {
   name: 'experiment',
-  summary: 'run, list and export the instruction-tuning conditions of notebook 02',
+  summary: 'run, list and export the instruction-tuning runs of notebooks 02 and 05',
   usage: `usage: xalign experiment run --condition C|all [--lang X] [--seed N] [--pairs N|LANG=N,...] [--steps N] [--real] [--base DIR] [--preset P] [--set k=v] [--store DIR] [--json]
        xalign experiment run --condition multilingual --allocation METHOD [--budget C] [--laws FILE.json] [--seed N] ...
        xalign experiment list [--store DIR] [--json]
