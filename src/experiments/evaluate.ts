@@ -127,9 +127,9 @@ export const SEGMENT_METRICS: Record<string, string[]> = {
   summarization: ['rougeL'],
 };
 
-/** The additive statistics behind a stored metric name (contains/containsAny: contains accuracy; rougeL: ROUGE-L F1; chrf). */
+/** The additive statistics behind a stored metric name (contains/containsAny and the consistency agreements sameValue/sameValueAny: an accuracy, [hit, 1] per record; rougeL: ROUGE-L F1; chrf). */
 export function segmentMetric(name: string, lang: string): StatsMetric {
-  const base: Record<string, string> = { chrf: 'chrf', contains: 'contains', containsAny: 'contains', rougeL: 'rouge' };
+  const base: Record<string, string> = { chrf: 'chrf', contains: 'contains', containsAny: 'contains', rougeL: 'rouge', sameValue: 'contains', sameValueAny: 'contains' };
   const m = base[name];
   if (!m) throw new RangeError(`no per-segment statistics for metric "${name}"; expected ${Object.keys(base).join(', ')}`);
   return statsMetric(m, { lang });

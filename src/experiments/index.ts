@@ -19,3 +19,5 @@ export * from './plan';
 export * from './multilingual';
 export * from './multilingual-report';
 export * from './copy-probe';
+export * from './representations';
+export * from './representation-report';

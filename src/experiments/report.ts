@@ -36,6 +36,8 @@ export const CLAIM_STATEMENTS: Readonly<Record<number, string>> = {
   5: 'one multilingual model is on par with the bilingual ones, beats the English-only baseline and keeps its English',
   6: 'under a budget, the optimised allocation beats the uniform one on translation (zero-shot results mixed)',
   7: 'the optimised allocation favours languages whose scaling curves are steeper',
+  8: 'representations of parallel sentences overlap in the middle layers of the aligned model and stay apart in the English-only one',
+  9: 'the aligned model answers an instruction in X much as it answers the same instruction in English',
 };
 
 export interface LabAnalysis {

@@ -101,6 +101,12 @@ function storedTwin(store: RunOptions['store'], spec: TuneSpec): { result: Exper
   return null;
 }
 
+/** The folder of the model a stored tune result was tested on: its own, or the run's named by `extra.trainedBy`. */
+export function resultModelDir(store: RunOptions['store'], result: ExperimentResult): string {
+  const trainedBy = result.extra?.trainedBy;
+  return path.join(store.runDir(typeof trainedBy === 'string' ? trainedBy : result.provenance.configHash), 'model');
+}
+
 /**
  * Runs (or reuses) one tuning condition: ensures the base model, tunes it on the
  * condition's records for `spec.train.steps` steps (resuming from the run folder's
@@ -113,9 +119,7 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
   const hash = configHash(spec);
   const modelDir = path.join(o.store.runDir(hash), 'model');
   const stored = o.store.get<TuneSpec>(hash);
-  // a result tested on another run's model points to that model
-  const trainedBy = stored?.extra?.trainedBy;
-  if (stored) return { result: stored, reused: true, modelDir: typeof trainedBy === 'string' ? path.join(o.store.runDir(trainedBy), 'model') : modelDir };
+  if (stored) return { result: stored, reused: true, modelDir: resultModelDir(o.store, stored) };
   const base = await runPretrain(spec.base, { ...o, command: undefined });
   const t0 = performance.now();
   const world = buildWorld(spec.base.world);

@@ -49,11 +49,32 @@
  *   moves; otherwise `not reproduced`. This follows from the optimality conditions
  *   once the laws are concave, so what the measurement decides is whether the measured
  *   laws differ enough to move the allocation.
+ *
+ * Claims 8-9 (notebook 06):
+ * - Claim 8 (parallel sentences' representations overlap in the middle layers of the
+ *   aligned model and stay apart in the baseline): at the middle layers (every hidden
+ *   state but the embeddings and the final normed state), the aligned model against
+ *   the English-only one, averaged over the layers and the seeds both ran, with a 95%
+ *   bootstrap interval over the sentences (src/representations/align.ts,
+ *   `alignmentContrast`). The languages are *closer* when the interval of the
+ *   difference in centroid distance (over the spread) lies below 0; the pairs are
+ *   *better matched* when the interval of the difference in retrieval top-1 lies above
+ *   0. `reproduced` when both hold, `partly` when one does, otherwise `not reproduced`;
+ *   fewer than `minSeeds` paired seeds, or no middle layer: `not assessed`.
+ * - Claim 9 (the aligned model answers an X instruction much as it answers the English
+ *   one): the agreement of its two answers (the same fact values, named in X; chrF of
+ *   the X answer read back into English against the English one) against the
+ *   English-only model's, per task, with paired bootstrap tests over the records pooled
+ *   across seeds. `reproduced` when every comparison is significantly better (p < 0.05),
+ *   `partly` when at least one is, otherwise `not reproduced`; fewer than `minSeeds`
+ *   paired seeds, or a comparison without a paired test: `not assessed`. The absolute
+ *   agreement is reported with it: "much as" has no threshold here.
  */
 
 import type { ScalingPoint } from '../scaling/law';
 import { allocateOptimal, type AllocationLaw } from '../allocation';
 import { lawGradient } from '../scaling/law';
+import type { Interval } from '../representations/align';
 import { type ConditionComparison, seedSummary, type SeedSummary } from './compare';
 
 export type Verdict = 'reproduced' | 'partly' | 'not reproduced' | 'not assessed';
@@ -313,4 +334,52 @@ export function steepnessVerdict(e: SteepnessEvidence): ClaimVerdict {
   const reason = `per language, the law's slope at C/n = ${Math.round(e.uniform)} and the optimum's pairs beyond C/n (no caps): ${list}; rank correlation ${Number.isNaN(e.rho) ? 'undefined' : e.rho.toFixed(2)} over ${e.rows.length} languages; the optimum ${moves ? 'moves' : 'barely moves (under a tenth of C/n)'}`;
   const verdict: Verdict = Number.isNaN(e.rho) || !moves ? 'not reproduced' : e.rho >= 0.8 && e.rows.length >= 4 ? 'reproduced' : e.rho > 0 ? 'partly' : 'not reproduced';
   return { claim: 7, verdict, reason };
+}
+
+/** What claim 8 reads: the aligned model against the baseline at the middle layers (B - A; A = baseline). */
+export interface RepresentationEvidence {
+  lang: string;
+  /** The hidden states counted as middle layers (0 = the embeddings). */
+  middleLayers: readonly number[];
+  /** Seeds both models ran. */
+  pairedSeeds: number;
+  /** Aligned minus baseline, retrieval top-1 (0-1) averaged over the middle layers and paired seeds. */
+  top1: Interval;
+  /** Aligned minus baseline, centroid distance over spread, likewise. */
+  centroidDistance: Interval;
+}
+
+const fmtInterval = (i: Interval, d: number) => `${i.value.toFixed(d)} (95% ${i.lower.toFixed(d)} to ${i.upper.toFixed(d)})`;
+
+/** Verdict of claim 8 (see the module comment). */
+export function representationVerdict(e: RepresentationEvidence, minSeeds = 3): ClaimVerdict {
+  if (e.middleLayers.length === 0) return { claim: 8, verdict: 'not assessed', reason: `${e.lang}: the model has no middle layer (one block: only the embeddings and the final state)` };
+  const closer = e.centroidDistance.upper < 0;
+  const matched = e.top1.lower > 0;
+  const reason =
+    `${e.lang}, layers ${e.middleLayers.join(', ')}, aligned minus English-only: centroid distance ${fmtInterval(e.centroidDistance, 3)} (${closer ? 'closer' : 'not closer'}), ` +
+    `retrieval top-1 ${fmtInterval(e.top1, 3)} (${matched ? 'better matched' : 'not better matched'}); ${e.pairedSeeds} paired seed(s)`;
+  if (!(e.pairedSeeds >= minSeeds)) return { claim: 8, verdict: 'not assessed', reason: `${e.pairedSeeds} paired seed(s), fewer than ${minSeeds}; ${reason}` };
+  const held = [closer, matched].filter(Boolean).length;
+  return { claim: 8, verdict: held === 2 ? 'reproduced' : held === 1 ? 'partly' : 'not reproduced', reason };
+}
+
+/** What claim 9 reads: the aligned model's answer agreement against the English-only model's (B = aligned), per task and metric. */
+export interface ConsistencyEvidence {
+  lang: string;
+  comparisons: readonly ConditionComparison[];
+}
+
+/** Verdict of claim 9 (see the module comment). */
+export function consistencyVerdict(e: ConsistencyEvidence, minSeeds = 3, alpha = 0.05): ClaimVerdict {
+  const all = e.comparisons;
+  if (all.length === 0) return { claim: 9, verdict: 'not assessed', reason: `${e.lang}: no comparisons` };
+  const untested = all.filter((c) => c.pValue === null).length;
+  if (untested > 0) return { claim: 9, verdict: 'not assessed', reason: `${e.lang}: ${untested} of ${all.length} comparisons have no paired test` };
+  const { pos, neg } = signs(all, alpha);
+  const seeds = Math.min(...all.map((c) => c.pairedSeeds));
+  const detail = all.map((c) => `${c.task} ${c.metric} ${c.seedsA.mean.toFixed(1)} -> ${c.seedsB.mean.toFixed(1)}${c.pValue! < alpha ? '*' : ''}`).join('; ');
+  const reason = `${e.lang}: ${pos} of ${all.length} agreement scores significantly higher than the English-only model's, ${neg} lower (p < ${alpha}, * = significant; ${seeds} paired seed(s)): ${detail}`;
+  if (!(seeds >= minSeeds)) return { claim: 9, verdict: 'not assessed', reason: `${seeds} paired seed(s), fewer than ${minSeeds}; ${reason}` };
+  return { claim: 9, verdict: pos === all.length ? 'reproduced' : pos > 0 ? 'partly' : 'not reproduced', reason };
 }

@@ -130,13 +130,22 @@ function unitRows(m: RepresentationMatrix): Float64Array {
   return out;
 }
 
-/** The measures of the module comment on all pairs, with bootstrap intervals. */
-export function alignment(e: RepresentationMatrix, x: RepresentationMatrix, o: { samples?: number; seed?: number; names?: [string, string] } = {}): Alignment {
-  const names = o.names ?? ['english', 'other'];
+/** The measures of {@link Alignment}, each a function of the pairs it is computed on. */
+export type AlignmentMeasure = 'top1' | 'mrr' | 'cka' | 'cosineGap' | 'centroidDistance';
+
+export const ALIGNMENT_MEASURES: readonly AlignmentMeasure[] = ['top1', 'mrr', 'cka', 'cosineGap', 'centroidDistance'];
+
+/** Whether a larger value of a measure means better-aligned languages (all but the centroid distance). */
+export const MORE_IS_ALIGNED: Readonly<Record<AlignmentMeasure, boolean>> = { top1: true, mrr: true, cka: true, cosineGap: true, centroidDistance: false };
+
+/**
+ * Each measure of the module comment as a function of the pairs `idx` (indices into
+ * the rows, repeats allowed, as a bootstrap draws them). The similarities and Gram
+ * matrices are computed once here; each call costs O(idx^2) at most.
+ */
+export function alignmentStatistics(e: RepresentationMatrix, x: RepresentationMatrix, names: [string, string] = ['english', 'other']): Record<AlignmentMeasure, (idx: readonly number[]) => number> {
   check(e, x, names);
   const [n, d] = [e.rows, e.cols];
-  const samples = o.samples ?? 1000;
-  const rng = new Rng(o.seed ?? 12345).fork('alignment-bootstrap');
   const { ranks } = retrievalSimilarity(e, x, names);
   const [ue, ux] = [unitRows(e), unitRows(x)];
   const cos = new Float64Array(n * n);
@@ -173,20 +182,67 @@ export function alignment(e: RepresentationMatrix, x: RepresentationMatrix, o: {
     const spread = Math.sqrt((frob2(ec) + frob2(xc)) / (2 * Math.max(1, idx.length - 1)));
     return spread > 0 ? Math.sqrt(dist) / spread : NaN;
   };
-  const top1 = (idx: readonly number[]) => idx.filter((i) => ranks[i] === 1).length / idx.length;
-  const mrr = (idx: readonly number[]) => idx.reduce((t, i) => t + 1 / ranks[i]!, 0) / idx.length;
-  const all = Array.from({ length: n }, (_, i) => i);
   const [ge, gx] = [gram(e), gram(x)];
-  const stats = { top1, mrr, cka: (idx: readonly number[]) => ckaFromGrams(ge, gx, n, idx), cosineGap, centroidDistance: centroid };
-  const draws: Record<keyof typeof stats, number[]> = { top1: [], mrr: [], cka: [], cosineGap: [], centroidDistance: [] };
-  for (let b = 0; b < samples; b++) {
-    const idx = all.map(() => rng.int(n));
-    for (const [k, f] of Object.entries(stats) as [keyof typeof stats, (i: readonly number[]) => number][]) draws[k].push(f(idx));
-  }
-  const interval = (k: keyof typeof stats): Interval => {
-    const v = draws[k].filter(Number.isFinite).sort((a, b) => a - b);
-    const q = (p: number) => (v.length ? v[Math.min(v.length - 1, Math.max(0, Math.round(p * (v.length - 1))))]! : NaN);
-    return { value: stats[k](all), lower: q(0.025), upper: q(0.975) };
+  return {
+    top1: (idx) => idx.filter((i) => ranks[i] === 1).length / idx.length,
+    mrr: (idx) => idx.reduce((t, i) => t + 1 / ranks[i]!, 0) / idx.length,
+    cka: (idx) => ckaFromGrams(ge, gx, n, idx),
+    cosineGap,
+    centroidDistance: centroid,
   };
+}
+
+/** The 2.5% and 97.5% percentiles of the finite draws (NaN when none is finite). */
+function percentileInterval(value: number, draws: readonly number[]): Interval {
+  const v = draws.filter(Number.isFinite).sort((a, b) => a - b);
+  const q = (p: number) => (v.length ? v[Math.min(v.length - 1, Math.max(0, Math.round(p * (v.length - 1))))]! : NaN);
+  return { value, lower: q(0.025), upper: q(0.975) };
+}
+
+/** The measures of the module comment on all pairs, with bootstrap intervals. */
+export function alignment(e: RepresentationMatrix, x: RepresentationMatrix, o: { samples?: number; seed?: number; names?: [string, string] } = {}): Alignment {
+  const stats = alignmentStatistics(e, x, o.names);
+  const n = e.rows;
+  const rng = new Rng(o.seed ?? 12345).fork('alignment-bootstrap');
+  const all = Array.from({ length: n }, (_, i) => i);
+  const draws: Record<AlignmentMeasure, number[]> = { top1: [], mrr: [], cka: [], cosineGap: [], centroidDistance: [] };
+  for (let b = 0; b < (o.samples ?? 1000); b++) {
+    const idx = all.map(() => rng.int(n));
+    for (const k of ALIGNMENT_MEASURES) draws[k].push(stats[k](idx));
+  }
+  const interval = (k: AlignmentMeasure) => percentileInterval(stats[k](all), draws[k]);
   return { n, top1: interval('top1'), mrr: interval('mrr'), cka: interval('cka'), cosineGap: interval('cosineGap'), centroidDistance: interval('centroidDistance') };
+}
+
+/**
+ * Group A against group B on each of `measures`, paired over sentences: each group is
+ * a list of (English, X) state pairs on the same n sentences (one per seed and layer,
+ * say); a value is the mean of the measure over A minus its mean over B, and its 95%
+ * interval comes from resampling the sentences, the same draw for every member of both
+ * groups (sentence i is hard for every model). With B empty it is the mean over A, with
+ * its interval.
+ */
+export function alignmentContrast(
+  a: readonly (readonly [RepresentationMatrix, RepresentationMatrix])[],
+  b: readonly (readonly [RepresentationMatrix, RepresentationMatrix])[],
+  measures: readonly AlignmentMeasure[] = ALIGNMENT_MEASURES,
+  o: { samples?: number; seed?: number } = {},
+): Record<AlignmentMeasure, Interval> & { n: number } {
+  if (a.length === 0) throw new RangeError('alignmentContrast: group A is empty');
+  const n = a[0]![0].rows;
+  for (const [e] of [...a, ...b]) if (e.rows !== n) throw new RangeError(`alignmentContrast: every member must hold the same ${n} sentences; one has ${e.rows}`);
+  const [sa, sb] = [a.map(([e, x]) => alignmentStatistics(e, x)), b.map(([e, x]) => alignmentStatistics(e, x))];
+  const mean = (ss: readonly Record<AlignmentMeasure, (idx: readonly number[]) => number>[], m: AlignmentMeasure, idx: readonly number[]) =>
+    ss.length ? ss.reduce((t, st) => t + st[m](idx), 0) / ss.length : 0;
+  const diff = (m: AlignmentMeasure, idx: readonly number[]) => mean(sa, m, idx) - mean(sb, m, idx);
+  const rng = new Rng(o.seed ?? 12345).fork('alignment-contrast');
+  const all = Array.from({ length: n }, (_, i) => i);
+  const draws = Object.fromEntries(measures.map((m) => [m, [] as number[]])) as Record<AlignmentMeasure, number[]>;
+  for (let s = 0; s < (o.samples ?? 1000); s++) {
+    const idx = all.map(() => rng.int(n));
+    for (const m of measures) draws[m].push(diff(m, idx));
+  }
+  const out = { n } as Record<AlignmentMeasure, Interval> & { n: number };
+  for (const m of measures) out[m] = percentileInterval(diff(m, all), draws[m]);
+  return out;
 }

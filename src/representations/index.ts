@@ -2,3 +2,5 @@
 export * from './pca';
 export * from './align';
 export * from './layers';
+export * from './consistency';
+export * from './project';

@@ -94,6 +94,72 @@ export function scatterFigure(
   };
 }
 
+/** A line with a shaded band around it (e.g. a mean and its 95% interval). */
+export interface BandSeries {
+  name: string;
+  y: number[];
+  lower: number[];
+  upper: number[];
+}
+
+const BAND_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+
+/** Lines over a shared x, each with a shaded band from `lower` to `upper`. */
+export function bandFigure(x: readonly (number | string)[], series: readonly BandSeries[], o: AxesOptions): Figure {
+  for (const s of series) {
+    if (s.y.length !== x.length || s.lower.length !== x.length || s.upper.length !== x.length) {
+      throw new RangeError(`band "${s.name}": y, lower and upper must each have ${x.length} values (x)`);
+    }
+  }
+  const data: Trace[] = series.flatMap((s, i) => {
+    const colour = BAND_COLOURS[i % BAND_COLOURS.length]!;
+    return [
+      { type: 'scatter', mode: 'lines', x: [...x], y: s.lower, line: { width: 0 }, showlegend: false, hoverinfo: 'skip', legendgroup: s.name },
+      { type: 'scatter', mode: 'lines', x: [...x], y: s.upper, line: { width: 0 }, fill: 'tonexty', fillcolor: `${colour}33`, showlegend: false, hoverinfo: 'skip', legendgroup: s.name },
+      { type: 'scatter', mode: 'lines+markers', name: s.name, x: [...x], y: s.y, line: { color: colour }, legendgroup: s.name },
+    ];
+  });
+  return { data, layout: baseLayout(o) };
+}
+
+/** One panel of {@link scatterGridFigure}: a title and its groups of points. */
+export interface ScatterPanel {
+  title: string;
+  groups: readonly { name: string; x: number[]; y: number[]; text?: string[] }[];
+}
+
+/**
+ * Small multiples: scatter panels in a grid of `columns`, each with its own axes; a
+ * group name keeps one colour and one legend entry across panels.
+ */
+export function scatterGridFigure(panels: readonly ScatterPanel[], o: { title: string; columns: number; height?: number }): Figure {
+  if (panels.length === 0) throw new RangeError('scatterGridFigure needs at least one panel');
+  const columns = Math.max(1, Math.min(o.columns, panels.length));
+  const rows = Math.ceil(panels.length / columns);
+  const colours = new Map<string, string>();
+  const data: Trace[] = [];
+  const annotations: Record<string, unknown>[] = [];
+  const layout: Record<string, unknown> = {
+    title: { text: o.title },
+    grid: { rows, columns, pattern: 'independent', ygap: 0.35, xgap: 0.12 },
+    height: o.height ?? Math.max(300, 230 * rows + 120),
+    margin: { t: 70, b: 110, l: 40, r: 20 },
+  };
+  panels.forEach((p, i) => {
+    const axis = i === 0 ? '' : String(i + 1);
+    for (const g of p.groups) {
+      if (g.x.length !== g.y.length) throw new RangeError(`panel "${p.title}", group "${g.name}": ${g.x.length} x values but ${g.y.length} y values`);
+      const first = !colours.has(g.name);
+      if (first) colours.set(g.name, BAND_COLOURS[colours.size % BAND_COLOURS.length]!);
+      data.push({ type: 'scatter', mode: 'markers', name: g.name, x: g.x, y: g.y, text: g.text, xaxis: `x${axis}`, yaxis: `y${axis}`, marker: { size: 4, color: colours.get(g.name), opacity: 0.7 }, legendgroup: g.name, showlegend: first });
+    }
+    layout[`xaxis${axis}`] = { showticklabels: false, zeroline: false };
+    layout[`yaxis${axis}`] = { showticklabels: false, zeroline: false };
+    annotations.push({ text: p.title, xref: `x${axis} domain`, yref: `y${axis} domain`, x: 0.5, y: 1.12, xanchor: 'center', yanchor: 'bottom', showarrow: false, font: { size: 11 } });
+  });
+  return { data, layout: { ...layout, annotations } };
+}
+
 /**
  * A histogram of `values` in `bins` equal-width bins, as probability density, with an
  * optional reference density drawn as a line (e.g. the normal curve a sampler targets).
