@@ -80,6 +80,29 @@ export async function modelLayerStates(modelDir: string, analysisDir: string, wo
   return { english: readLayerDir(enDir).layers, other: readLayerDir(xDir).layers, dir };
 }
 
+/**
+ * The pairs of answers to compare: `english[i]` answers English record `records[i]`,
+ * `other[i]` the same record in `lang` (see src/representations/consistency.ts).
+ */
+export function answerPairs(world: World, lang: string, records: readonly WorldExample[], english: readonly string[], other: readonly string[]): AnswerPair[] {
+  const t = world.transducers.get(lang);
+  if (!t) throw new RangeError(`consistency: language "${lang}" is not in this world (${world.languages.join(', ')})`);
+  if (english.length !== records.length || other.length !== records.length) throw new RangeError(`consistency: ${records.length} records but ${english.length} English and ${other.length} ${lang} answers`);
+  return records.map((r, i) => {
+    let englishLossy = english[i]!;
+    try {
+      englishLossy = lossyEnglish(t.spec, english[i]!);
+    } catch {
+      // an answer outside the grammar is compared as written
+    }
+    const values = r.relation ? world.kb.values[r.relation] : world.kb.options.relations.flatMap((rel) => world.kb.values[rel]);
+    return {
+      english: english[i]!, x: other[i]!, xInEnglish: readBack((s) => t.toEnglish(s), other[i]!), englishLossy,
+      values: values.map((v) => v.toLowerCase()), valuesX: values.map((v) => t.word(v).toLowerCase()),
+    };
+  });
+}
+
 /** A model's answers and their consistency in one language (see the module comment). */
 export interface ModelConsistency {
   lang: string;
@@ -103,28 +126,14 @@ export async function modelConsistency(modelDir: string, analysisDir: string, wo
     const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as ModelConsistency;
     if (JSON.stringify(kept.format) === JSON.stringify(o.format)) return kept;
   }
-  const t = world.transducers.get(lang);
-  if (!t) throw new RangeError(`consistency: language "${lang}" is not in this world (${world.languages.join(', ')})`);
+  if (!world.transducers.has(lang)) throw new RangeError(`consistency: language "${lang}" is not in this world (${world.languages.join(', ')})`);
   const out: ModelConsistency = { lang, n: o.n, format: o.format, metrics: {}, segments: {}, samples: {} };
   await withModel(modelDir, async (model, tok) => {
     for (const task of CONSISTENCY_TASKS) {
       const en = world.examples(task, 'en', 'test', o.n, o.format);
       const x = world.examples(task, lang, 'test', o.n, o.format);
       const answer = (recs: WorldExample[]) => predict(model, tok, recs, { maxNewTokens: maxNewTokensFor(task, tok, recs) });
-      const [hypEn, hypX] = [await answer(en), await answer(x)];
-      const pairs: AnswerPair[] = en.map((r, i) => {
-        let englishLossy = hypEn[i]!;
-        try {
-          englishLossy = lossyEnglish(t.spec, hypEn[i]!);
-        } catch {
-          // an answer outside the grammar is compared as written
-        }
-        const values = r.relation ? world.kb.values[r.relation] : world.kb.options.relations.flatMap((rel) => world.kb.values[rel]);
-        return {
-          english: hypEn[i]!, x: hypX[i]!, xInEnglish: readBack((s) => t.toEnglish(s), hypX[i]!), englishLossy,
-          values: values.map((v) => v.toLowerCase()), valuesX: values.map((v) => t.word(v).toLowerCase()),
-        };
-      });
+      const pairs = answerPairs(world, lang, en, await answer(en), await answer(x));
       const stats = consistencyStats(pairs);
       out.segments[task] = { [lang]: stats };
       out.metrics[task] = { [lang]: Object.fromEntries(CONSISTENCY_METRICS.map((m) => [m, consistencyScore(m, sumRows(stats[m]))])) as Record<ConsistencyMetric, number> };

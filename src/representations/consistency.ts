@@ -15,8 +15,9 @@
  *   answer that names the value in English also agrees (an English-only model often
  *   answers an X instruction in English: it agrees here, not in `sameValue`);
  * - `chrf`: corpus chrF of the read-back X answers against the English answers with
- *   the distinctions X does not write removed (`lossyEnglish`), so that a model whose
- *   X answer is exactly the translation of its English answer scores 100.
+ *   the distinctions X does not write removed (`lossyEnglish`), both lower-cased, so
+ *   that a model whose X answer is exactly the translation of its English answer
+ *   scores 100.
  *
  * Both are additive per record ([hit, 1] and chrF's statistics), so they can be pooled
  * over seeds and tested with the paired bootstrap of src/experiments/compare.ts.
@@ -100,7 +101,8 @@ export function consistencyStats(pairs: readonly AnswerPair[]): Record<Consisten
   return {
     sameValue: pairs.map((p) => [sameValue(p), 1]),
     sameValueAny: pairs.map((p) => [sameValueAny(p), 1]),
-    chrf: statsMetric('chrf').segmentStats(pairs.map((p) => p.xInEnglish), [pairs.map((p) => p.englishLossy)]).map((r) => [...r]),
+    // lower-cased: reading back capitalises a sentence's first word, which an answer need not be
+    chrf: statsMetric('chrf').segmentStats(pairs.map((p) => p.xInEnglish.toLowerCase()), [pairs.map((p) => p.englishLossy.toLowerCase())]).map((r) => [...r]),
   };
 }
 
