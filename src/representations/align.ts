@@ -50,21 +50,6 @@ function check(e: RepresentationMatrix, x: RepresentationMatrix, names: [string,
   }
 }
 
-/** Rows `idx` of `m`, centred, as a Float64Array (row-major). */
-function centred(m: RepresentationMatrix, idx: readonly number[]): Float64Array {
-  const d = m.cols;
-  const out = new Float64Array(idx.length * d);
-  const mean = new Float64Array(d);
-  idx.forEach((r, i) => {
-    for (let k = 0; k < d; k++) {
-      out[i * d + k] = m.data[r * d + k]!;
-      mean[k]! += m.data[r * d + k]! / idx.length;
-    }
-  });
-  for (let i = 0; i < idx.length; i++) for (let k = 0; k < d; k++) out[i * d + k]! -= mean[k]!;
-  return out;
-}
-
 /** The Gram matrix M M^T of a row-major rows x cols matrix (rows x rows). */
 function gram(m: RepresentationMatrix): Float64Array {
   const [n, d] = [m.rows, m.cols];
@@ -80,32 +65,55 @@ function gram(m: RepresentationMatrix): Float64Array {
   return g;
 }
 
-/** The Gram matrix of rows `idx`, double-centred (H K H): the Gram matrix of the centred rows. */
-function centredGram(g: Float64Array, n: number, idx: readonly number[]): Float64Array {
-  const m = idx.length;
-  const k = new Float64Array(m * m);
-  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) k[a * m + b] = g[idx[a]! * n + idx[b]!]!;
-  const row = new Float64Array(m);
-  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) row[a]! += k[a * m + b]! / m;
-  const all = row.reduce((t, v) => t + v, 0) / m;
-  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) k[a * m + b]! += all - row[a]! - row[b]!;
-  return k;
+/** The distinct rows of `idx` and how often each occurs (a bootstrap draw repeats rows). */
+function counted(idx: readonly number[]): { rows: number[]; weights: number[] } {
+  const count = new Map<number, number>();
+  for (const i of idx) count.set(i, (count.get(i) ?? 0) + 1);
+  return { rows: [...count.keys()], weights: [...count.values()] };
 }
 
 /**
- * Linear CKA from the Gram matrices of E and X (all rows by default): with centred
- * Grams K and L, <K, L> / (||K|| ||L||), which equals ||X^T E||_F^2 / (||E^T E||_F
- * ||X^T X||_F) for centred E and X. NaN when either set has no variance.
+ * Linear CKA from the Gram matrices of E and X over rows `idx` (repeats allowed): with
+ * the Gram matrices double-centred over those rows, <K, L> / (||K|| ||L||), which equals
+ * ||X^T E||_F^2 / (||E^T E||_F ||X^T X||_F) for centred E and X. Computed on the
+ * distinct rows with their counts as weights, without building the resampled matrices.
+ * NaN when either set has no variance.
  */
 function ckaFromGrams(ge: Float64Array, gx: Float64Array, n: number, idx: readonly number[]): number {
-  const [k, l] = [centredGram(ge, n, idx), centredGram(gx, n, idx)];
+  const { rows, weights } = counted(idx);
+  const [u, m] = [rows.length, idx.length];
+  const rowE = new Float64Array(u);
+  const rowX = new Float64Array(u);
+  for (let a = 0; a < u; a++) {
+    const base = rows[a]! * n;
+    let se = 0;
+    let sx = 0;
+    for (let b = 0; b < u; b++) {
+      se += weights[b]! * ge[base + rows[b]!]!;
+      sx += weights[b]! * gx[base + rows[b]!]!;
+    }
+    rowE[a] = se / m;
+    rowX[a] = sx / m;
+  }
+  let allE = 0;
+  let allX = 0;
+  for (let a = 0; a < u; a++) {
+    allE += (weights[a]! * rowE[a]!) / m;
+    allX += (weights[a]! * rowX[a]!) / m;
+  }
   let kl = 0;
   let kk = 0;
   let ll = 0;
-  for (let i = 0; i < k.length; i++) {
-    kl += k[i]! * l[i]!;
-    kk += k[i]! * k[i]!;
-    ll += l[i]! * l[i]!;
+  for (let a = 0; a < u; a++) {
+    const base = rows[a]! * n;
+    for (let b = 0; b < u; b++) {
+      const w = weights[a]! * weights[b]!;
+      const k = ge[base + rows[b]!]! - rowE[a]! - rowE[b]! + allE;
+      const l = gx[base + rows[b]!]! - rowX[a]! - rowX[b]! + allX;
+      kl += w * k * l;
+      kk += w * k * k;
+      ll += w * l * l;
+    }
   }
   const den = Math.sqrt(kk * ll);
   return den > 1e-300 ? kl / den : NaN;
@@ -115,8 +123,6 @@ function ckaFromGrams(ge: Float64Array, gx: Float64Array, n: number, idx: readon
 export function linearCka(e: RepresentationMatrix, x: RepresentationMatrix, idx: readonly number[] = Array.from({ length: e.rows }, (_, i) => i)): number {
   return ckaFromGrams(gram(e), gram(x), e.rows, idx);
 }
-
-const frob2 = (m: Float64Array) => m.reduce((t, v) => t + v * v, 0);
 
 function unitRows(m: RepresentationMatrix): Float64Array {
   const d = m.cols;
@@ -154,32 +160,54 @@ export function alignmentStatistics(e: RepresentationMatrix, x: RepresentationMa
     for (let k = 0; k < d; k++) s += ue[i * d + k]! * ux[j * d + k]!;
     cos[i * n + j] = s;
   }
+  // on the distinct rows of a draw with their counts: a pair of a row with itself is a true pair, never an "other" pair
   const cosineGap = (idx: readonly number[]) => {
+    const { rows, weights } = counted(idx);
     let own = 0;
     let other = 0;
     let count = 0;
-    for (const i of idx) {
-      own += cos[i * n + i]!;
-      for (const j of idx) if (j !== i) {
-        other += cos[i * n + j]!;
-        count++;
+    for (let a = 0; a < rows.length; a++) {
+      own += weights[a]! * cos[rows[a]! * n + rows[a]!]!;
+      for (let b = 0; b < rows.length; b++) if (b !== a) {
+        other += weights[a]! * weights[b]! * cos[rows[a]! * n + rows[b]!]!;
+        count += weights[a]! * weights[b]!;
       }
     }
     return own / idx.length - (count > 0 ? other / count : 0);
   };
+  // sum of squared deviations = sum of squared norms - m * squared norm of the mean
+  const sq = (m: RepresentationMatrix) => Float64Array.from({ length: n }, (_, r) => {
+    let t = 0;
+    for (let k = 0; k < d; k++) t += m.data[r * d + k]! ** 2;
+    return t;
+  });
+  const [sqE, sqX] = [sq(e), sq(x)];
   const centroid = (idx: readonly number[]) => {
-    const [ec, xc] = [centred(e, idx), centred(x, idx)];
+    const { rows, weights } = counted(idx);
+    const m = idx.length;
     let dist = 0;
+    let normE = 0;
+    let normX = 0;
     for (let k = 0; k < d; k++) {
       let me = 0;
       let mx = 0;
-      for (const r of idx) {
-        me += e.data[r * d + k]! / idx.length;
-        mx += x.data[r * d + k]! / idx.length;
+      for (let a = 0; a < rows.length; a++) {
+        me += weights[a]! * e.data[rows[a]! * d + k]!;
+        mx += weights[a]! * x.data[rows[a]! * d + k]!;
       }
+      me /= m;
+      mx /= m;
       dist += (me - mx) ** 2;
+      normE += me * me;
+      normX += mx * mx;
     }
-    const spread = Math.sqrt((frob2(ec) + frob2(xc)) / (2 * Math.max(1, idx.length - 1)));
+    let ssE = -m * normE;
+    let ssX = -m * normX;
+    for (let a = 0; a < rows.length; a++) {
+      ssE += weights[a]! * sqE[rows[a]!]!;
+      ssX += weights[a]! * sqX[rows[a]!]!;
+    }
+    const spread = Math.sqrt(Math.max(0, ssE + ssX) / (2 * Math.max(1, m - 1)));
     return spread > 0 ? Math.sqrt(dist) / spread : NaN;
   };
   const [ge, gx] = [gram(e), gram(x)];
