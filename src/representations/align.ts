@@ -13,8 +13,9 @@
  * - centroid distance: the distance between the two languages' mean vectors over their
  *   spread, sqrt of the mean of the two sets' total variances (0: same centre).
  *
- * Each comes with a 95% percentile bootstrap interval over the pairs: the pairs are
- * resampled with replacement `samples` times (seeded); retrieval resamples the English
+ * Each comes with a 95% interval over the pairs: a percentile bootstrap (the pairs
+ * resampled with replacement `samples` times, seeded), except CKA's, a delete-one
+ * jackknife (a resampled pair repeated raises CKA; see {@link jackknifeInterval}); retrieval resamples the English
  * queries with their ranks among all candidates, since a duplicated candidate would tie
  * with its copy.
  */
@@ -227,6 +228,21 @@ function percentileInterval(value: number, draws: readonly number[]): Interval {
   return { value, lower: q(0.025), upper: q(0.975) };
 }
 
+/**
+ * A 95% delete-one jackknife interval, value +- 1.96 standard errors, for CKA. A
+ * bootstrap draw repeats sentences, and a repeated pair raises CKA: on 200 sentences of
+ * a laboratory model every draw can lie above the estimate, so that percentile (and
+ * bias-corrected) intervals miss it. Leaving one sentence out repeats none.
+ */
+function jackknifeInterval(value: number, f: (idx: readonly number[]) => number, n: number): Interval {
+  const all = Array.from({ length: n }, (_, i) => i);
+  const loo = all.map((i) => f(all.filter((j) => j !== i))).filter(Number.isFinite);
+  if (loo.length < 2 || !Number.isFinite(value)) return { value, lower: NaN, upper: NaN };
+  const mean = loo.reduce((t, v) => t + v, 0) / loo.length;
+  const se = Math.sqrt(((loo.length - 1) / loo.length) * loo.reduce((t, v) => t + (v - mean) ** 2, 0));
+  return { value, lower: value - 1.959964 * se, upper: value + 1.959964 * se };
+}
+
 /** The measures of the module comment on all pairs, with bootstrap intervals. */
 export function alignment(e: RepresentationMatrix, x: RepresentationMatrix, o: { samples?: number; seed?: number; names?: [string, string] } = {}): Alignment {
   const stats = alignmentStatistics(e, x, o.names);
@@ -236,9 +252,9 @@ export function alignment(e: RepresentationMatrix, x: RepresentationMatrix, o: {
   const draws: Record<AlignmentMeasure, number[]> = { top1: [], mrr: [], cka: [], cosineGap: [], centroidDistance: [] };
   for (let b = 0; b < (o.samples ?? 1000); b++) {
     const idx = all.map(() => rng.int(n));
-    for (const k of ALIGNMENT_MEASURES) draws[k].push(stats[k](idx));
+    for (const k of ALIGNMENT_MEASURES) if (k !== 'cka') draws[k].push(stats[k](idx));
   }
-  const interval = (k: AlignmentMeasure) => percentileInterval(stats[k](all), draws[k]);
+  const interval = (k: AlignmentMeasure) => (k === 'cka' ? jackknifeInterval(stats.cka(all), stats.cka, n) : percentileInterval(stats[k](all), draws[k]));
   return { n, top1: interval('top1'), mrr: interval('mrr'), cka: interval('cka'), cosineGap: interval('cosineGap'), centroidDistance: interval('centroidDistance') };
 }
 
@@ -247,8 +263,8 @@ export function alignment(e: RepresentationMatrix, x: RepresentationMatrix, o: {
  * a list of (English, X) state pairs on the same n sentences (one per seed and layer,
  * say); a value is the mean of the measure over A minus its mean over B, and its 95%
  * interval comes from resampling the sentences, the same draw for every member of both
- * groups (sentence i is hard for every model). With B empty it is the mean over A, with
- * its interval.
+ * groups (sentence i is hard for every model); CKA's from leaving one sentence out.
+ * With B empty it is the mean over A, with its interval.
  */
 export function alignmentContrast(
   a: readonly (readonly [RepresentationMatrix, RepresentationMatrix])[],
@@ -266,11 +282,12 @@ export function alignmentContrast(
   const rng = new Rng(o.seed ?? 12345).fork('alignment-contrast');
   const all = Array.from({ length: n }, (_, i) => i);
   const draws = Object.fromEntries(measures.map((m) => [m, [] as number[]])) as Record<AlignmentMeasure, number[]>;
+  const resampled = measures.filter((m) => m !== 'cka');
   for (let s = 0; s < (o.samples ?? 1000); s++) {
     const idx = all.map(() => rng.int(n));
-    for (const m of measures) draws[m].push(diff(m, idx));
+    for (const m of resampled) draws[m].push(diff(m, idx));
   }
   const out = { n } as Record<AlignmentMeasure, Interval> & { n: number };
-  for (const m of measures) out[m] = percentileInterval(diff(m, all), draws[m]);
+  for (const m of measures) out[m] = m === 'cka' ? jackknifeInterval(diff(m, all), (idx) => diff(m, idx), n) : percentileInterval(diff(m, all), draws[m]);
   return out;
 }
