@@ -66,7 +66,8 @@
  *   the X answer read back into English against the English one) against the
  *   English-only model's, per task, with paired bootstrap tests over the records pooled
  *   across seeds. `reproduced` when every comparison is significantly better (p < 0.05),
- *   `partly` when at least one is, otherwise `not reproduced`; fewer than `minSeeds`
+ *   `partly` when more are significantly better than significantly worse (as claims 1
+ *   and 2), otherwise `not reproduced`; fewer than `minSeeds`
  *   paired seeds, or a comparison without a paired test: `not assessed`. The absolute
  *   agreement is reported with it: "much as" has no threshold here.
  */
@@ -381,5 +382,5 @@ export function consistencyVerdict(e: ConsistencyEvidence, minSeeds = 3, alpha =
   const detail = all.map((c) => `${c.task} ${c.metric} ${c.seedsA.mean.toFixed(1)} -> ${c.seedsB.mean.toFixed(1)}${c.pValue! < alpha ? '*' : ''}`).join('; ');
   const reason = `${e.lang}: ${pos} of ${all.length} agreement scores significantly higher than the English-only model's, ${neg} lower (p < ${alpha}, * = significant; ${seeds} paired seed(s)): ${detail}`;
   if (!(seeds >= minSeeds)) return { claim: 9, verdict: 'not assessed', reason: `${seeds} paired seed(s), fewer than ${minSeeds}; ${reason}` };
-  return { claim: 9, verdict: pos === all.length ? 'reproduced' : pos > 0 ? 'partly' : 'not reproduced', reason };
+  return { claim: 9, verdict: pos === all.length ? 'reproduced' : pos > neg ? 'partly' : 'not reproduced', reason };
 }

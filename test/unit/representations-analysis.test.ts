@@ -137,6 +137,7 @@ test('claim 8 and 9 rules: reproduced, partly and not reproduced as stated', () 
   assert.equal(consistencyVerdict({ lang: 'xx', comparisons: [comp(5, 0.01), comp(3, 0.02)] }).verdict, 'reproduced');
   assert.equal(consistencyVerdict({ lang: 'xx', comparisons: [comp(5, 0.01), comp(3, 0.5)] }).verdict, 'partly');
   assert.equal(consistencyVerdict({ lang: 'xx', comparisons: [comp(-5, 0.01), comp(3, 0.5)] }).verdict, 'not reproduced');
+  assert.equal(consistencyVerdict({ lang: 'xx', comparisons: [comp(5, 0.01), comp(-3, 0.01), comp(-2, 0.01)] }).verdict, 'not reproduced', 'more significant losses than gains');
   assert.equal(consistencyVerdict({ lang: 'xx', comparisons: [comp(5, 0.01, 2)] }).verdict, 'not assessed');
   assert.equal(consistencyVerdict({ lang: 'xx', comparisons: [comp(5, null)] }).verdict, 'not assessed');
 });
