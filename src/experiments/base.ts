@@ -220,9 +220,9 @@ export async function pretrainFirstLosses(spec: BaseSpec, steps: number, onEvent
   }
 }
 
-/** Where a committed base checkpoint of a preset lives: data/world/base-PRESET (see `xalign world pretrain --out`). */
-export function committedBaseDir(preset: string): string {
-  return path.join(PROJECT_ROOT, 'data', 'world', `base-${preset}`);
+/** Where a committed base checkpoint of a preset lives: data/world/base-PRESET, or base-PRESET-FAMILY for a family other than llama (see `xalign world pretrain --out`). */
+export function committedBaseDir(preset: string, family: string = 'llama'): string {
+  return path.join(PROJECT_ROOT, 'data', 'world', family === 'llama' ? `base-${preset}` : `base-${preset}-${family}`);
 }
 
 /** Copies a base model folder (weights, config, tokenizer, manifest) to `out`, atomically per file. */

@@ -152,7 +152,7 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
       const steps = numberFlag(ctx.flags, 'steps', { integer: true, min: 1 }, 'experiment run');
       const base = ctx.flags.base as string | undefined;
       if (base !== undefined && !fs.existsSync(base)) throw new UsageError(`experiment run: --base: no such folder: ${base}`);
-      const baseDir = base ?? (fs.existsSync(committedBaseDir(preset.name)) ? committedBaseDir(preset.name) : undefined);
+      const baseDir = base ?? (fs.existsSync(committedBaseDir(preset.name, preset.settings.modelFamily)) ? committedBaseDir(preset.name, preset.settings.modelFamily) : undefined);
       const backend = (await sessionFromFlags('experiment', presetFlags(ctx.flags))).backend.name;
       const conditions: Condition[] = c === 'all' ? [...CONDITIONS] : [c as Condition];
       const results: { reused: boolean; result: ExperimentResult }[] = [];

@@ -123,11 +123,11 @@ See docs/world.md.`,
       const backend = await backendFor();
       const spec = baseSpecFromSettings(preset.settings);
       const losses = await pretrainFirstLosses(spec, n, (e) => progressLogger(ctx)({ ...e, phase: 'pretrain' }));
-      const committed = readManifest(committedBaseDir(preset.name));
+      const committed = readManifest(committedBaseDir(preset.name, preset.settings.modelFamily));
       const match = committed?.configHash === configHash(spec) ? committed : null;
       const text = [
         `first ${losses.length} losses of base ${configHash(spec)} (${preset.name}, ${backend}): ${losses.map((l) => l.toFixed(4)).join(' ')}`,
-        match ? `committed ${committedBaseDir(preset.name)} (${match.backend}): ${match.firstLosses.slice(0, n).map((l) => l.toFixed(4)).join(' ')}` : 'no committed base of this description',
+        match ? `committed ${committedBaseDir(preset.name, preset.settings.modelFamily)} (${match.backend}): ${match.firstLosses.slice(0, n).map((l) => l.toFixed(4)).join(' ')}` : 'no committed base of this description',
       ].join('\n');
       return { value: { configHash: configHash(spec), backend, losses, committed: match ? match.firstLosses.slice(0, n) : null }, text };
     }
