@@ -48,6 +48,13 @@ export interface ConditionData {
   tasks: TaskId[];
   /** English->X translation pairs per language X (none: {}). */
   translation: Record<string, number>;
+  /** X->English pairs per language X: the same pairs as `translation` would take, the other way round (absent: none). */
+  reverse?: Record<string, number>;
+  /**
+   * Continued pre-training before the tuning (absent: none): the X side of the first N
+   * translation pairs of each language, as plain language-model text.
+   */
+  continued?: Record<string, number>;
   /** The languages the tuned model is tested in, English last. */
   evalLangs: string[];
 }
@@ -88,6 +95,36 @@ export const CONDITION_DEFS = {
     translates: true,
     resolve: ({ lang, pairs }: ConditionContext) => ({ instructionLangs: ['en', lang], tasks: tasks(), translation: translationFor([lang], pairs), evalLangs: [lang, 'en'] }),
   },
+  // ablations (notebook 07), each one change from the recipe or from a paper's alternative:
+  // the pairs without the X instructions
+  'translation-only': {
+    id: 'translation-only',
+    scope: 'one',
+    translates: true,
+    resolve: ({ lang, pairs }: ConditionContext) => ({ instructionLangs: ['en'], tasks: tasks(), translation: translationFor([lang], pairs), evalLangs: [lang, 'en'] }),
+  },
+  // the recipe with the pairs the other way round, X->English
+  'x-to-en': {
+    id: 'x-to-en',
+    scope: 'one',
+    translates: true,
+    resolve: ({ lang, pairs }: ConditionContext) => ({ instructionLangs: ['en', lang], tasks: tasks(), translation: {}, reverse: translationFor([lang], pairs), evalLangs: [lang, 'en'] }),
+  },
+  // the recipe with every pair in both directions
+  'both-directions': {
+    id: 'both-directions',
+    scope: 'one',
+    translates: true,
+    resolve: ({ lang, pairs }: ConditionContext) => ({ instructionLangs: ['en', lang], tasks: tasks(), translation: translationFor([lang], pairs), reverse: translationFor([lang], pairs), evalLangs: [lang, 'en'] }),
+  },
+  // the pairs' X side as language-model text first (continued pre-training), then English
+  // instructions (Table 5's alternative to the translation task)
+  'continued-pretraining': {
+    id: 'continued-pretraining',
+    scope: 'one',
+    translates: true,
+    resolve: ({ lang, pairs }: ConditionContext) => ({ instructionLangs: ['en'], tasks: tasks(), translation: {}, continued: translationFor([lang], pairs), evalLangs: [lang, 'en'] }),
+  },
   // the recipe for every preset language at once (m-LLaMA)
   multilingual: {
     id: 'multilingual',
@@ -103,6 +140,9 @@ export type Condition = keyof typeof CONDITION_DEFS;
 
 /** The paired grid's conditions (notebook 02, Table 2), baseline first. */
 export const CONDITIONS = ['en-only', 'bilingual', 'bilingual+translation'] as const satisfies readonly Condition[];
+
+/** Notebook 07's conditions, each one change from the recipe (`bilingual` is the translation task removed). */
+export const ABLATION_CONDITIONS = ['continued-pretraining', 'translation-only', 'x-to-en', 'both-directions'] as const satisfies readonly Condition[];
 
 export function isCondition(s: string): s is Condition {
   return Object.hasOwn(CONDITION_DEFS, s);

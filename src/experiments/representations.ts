@@ -11,9 +11,9 @@
  *   answers (src/representations/consistency.ts).
  *
  * Both are kept in an analysis folder (a tuning run's: `STORE/runs/HASH/analysis/`;
- * states in the `layer-NN.npy` layout of `xalign represent`, consistency as JSON, each
+ * states in the `layer-NN.npy` layout of `xalign represent`, the answers as JSON, each
  * written atomically), and read back when asked again with the same sentences or
- * records.
+ * records; answers are scored anew each time.
  */
 
 import * as fs from 'node:fs';
@@ -32,20 +32,21 @@ import { maxNewTokensFor, predict } from './evaluate';
 import { meanStates } from './gamma';
 import type { RepresentedModel } from './representation-report';
 import type { TuneSpec } from './spec';
-import type { ExperimentResult, ResultStore } from './store';
+import { configHash, type ExperimentResult, type ResultStore } from './store';
 
 /** The tasks whose answers are compared across languages (translation has no English answer to compare). */
 export const CONSISTENCY_TASKS: readonly TaskId[] = ['qa', 'knowledge', 'summarization'];
 
 /**
  * n parallel sentences: the English sources of the translation test split and their X
- * references, each English sentence once (the split can state one fact of one person
- * twice, and a sentence twice would be its own rival in retrieval). Fewer than n when
- * the split has fewer distinct sentences among its first 3n.
+ * references, each English and each X sentence once (the split can state one fact of
+ * one person twice, and two English sentences can read alike in a language that drops
+ * articles; a sentence twice would be its own rival in retrieval). Fewer than n when the
+ * split has fewer distinct pairs among its first 3n.
  */
 export function parallelSentences(world: World, lang: string, n: number): { english: string[]; other: string[] } {
-  const seen = new Set<string>();
-  const recs = world.examples('translation', lang, 'test', 3 * n).filter((r) => !seen.has(r.input) && seen.add(r.input)).slice(0, n);
+  const [seenEn, seenX] = [new Set<string>(), new Set<string>()];
+  const recs = world.examples('translation', lang, 'test', 3 * n).filter((r) => !seenEn.has(r.input) && !seenX.has(r.output) && seenEn.add(r.input) && seenX.add(r.output)).slice(0, n);
   return { english: recs.map((r) => r.input), other: recs.map((r) => r.output) };
 }
 
@@ -68,14 +69,17 @@ export async function modelLayerStates(modelDir: string, analysisDir: string, wo
   const dir = path.join(analysisDir, `states-${lang}-${n}`);
   const [enDir, xDir] = [path.join(dir, 'en'), path.join(dir, lang)];
   const done = path.join(dir, 'done.json');
-  if (!fs.existsSync(done)) {
-    const { english, other } = parallelSentences(world, lang, n);
+  const { english, other } = parallelSentences(world, lang, n);
+  // the sentences' hash: states of other sentences (a changed world or selection) are computed anew
+  const sentences = configHash([english, other]);
+  const kept = fs.existsSync(done) ? (JSON.parse(fs.readFileSync(done, 'utf8')) as { sentences?: string }) : null;
+  if (kept?.sentences !== sentences) {
     await withModel(modelDir, async (model, tok) => {
       const d = model.config.dModel;
       writeLayerDir(enDir, await meanStates(model, tok, english), english.length, d);
       writeLayerDir(xDir, await meanStates(model, tok, other), other.length, d);
     });
-    writeJsonAtomic(done, { lang, n, sentences: english.length });
+    writeJsonAtomic(done, { lang, n, count: english.length, sentences });
   }
   return { english: readLayerDir(enDir).layers, other: readLayerDir(xDir).layers, dir };
 }
@@ -88,6 +92,9 @@ export function answerPairs(world: World, lang: string, records: readonly WorldE
   const t = world.transducers.get(lang);
   if (!t) throw new RangeError(`consistency: language "${lang}" is not in this world (${world.languages.join(', ')})`);
   if (english.length !== records.length || other.length !== records.length) throw new RangeError(`consistency: ${records.length} records but ${english.length} English and ${other.length} ${lang} answers`);
+  const { script, articles, morphology } = t.spec;
+  const unspaced = script.kind === 'logograms' ? (script.logogramsPerWord ?? 2) : 0;
+  const xWords = { spaced: unspaced === 0, prefix: articles.definite === 'prefix' ? (morphology.definitePrefix ?? '') : '' };
   return records.map((r, i) => {
     let englishLossy = english[i]!;
     try {
@@ -97,8 +104,8 @@ export function answerPairs(world: World, lang: string, records: readonly WorldE
     }
     const values = r.relation ? world.kb.values[r.relation] : world.kb.options.relations.flatMap((rel) => world.kb.values[rel]);
     return {
-      english: english[i]!, x: other[i]!, xInEnglish: readBack((s) => t.toEnglish(s), other[i]!), englishLossy,
-      values: values.map((v) => v.toLowerCase()), valuesX: values.map((v) => t.word(v).toLowerCase()),
+      english: english[i]!, x: other[i]!, xInEnglish: readBack((s) => t.toEnglish(s), other[i]!, unspaced), englishLossy,
+      values: values.map((v) => v.toLowerCase()), valuesX: values.map((v) => t.word(v).toLowerCase()), xWords,
     };
   });
 }
@@ -108,7 +115,7 @@ export interface ModelConsistency {
   lang: string;
   n: number;
   format: TaskFormat;
-  /** metrics[task][lang] = { sameValue, chrf }: the shape of a result's metrics, so the paired tests of compare.ts apply. */
+  /** metrics[task][lang] = { sameValue, sameValueAny, chrf }: the shape of a result's metrics, so the paired tests of compare.ts apply. */
   metrics: Record<string, Record<string, Record<ConsistencyMetric, number>>>;
   /** segments[task][lang][metric] = one row of statistics per test record. */
   segments: Record<string, Record<string, Record<ConsistencyMetric, number[][]>>>;
@@ -116,31 +123,47 @@ export interface ModelConsistency {
   samples: Record<string, (AnswerPair & { instruction: string; correct: string })[]>;
 }
 
+/** The answers a model gave, as kept on disk: per task, the English and the X answers in record order. */
+interface KeptAnswers {
+  lang: string;
+  n: number;
+  format: TaskFormat;
+  answers: Record<string, { english: string[]; other: string[] }>;
+}
+
 /** How many answer pairs per task a {@link ModelConsistency} keeps to show. */
 export const CONSISTENCY_SAMPLES = 3;
 
-/** Answers of the model in `modelDir` to n test records per task in English and in `lang`, compared; computed once and kept under `analysisDir`. */
+/**
+ * Answers of the model in `modelDir` to n test records per task in English and in
+ * `lang`, compared. The answers (not the scores) are kept under `analysisDir`, so a
+ * second call decodes nothing and scores with the current code.
+ */
 export async function modelConsistency(modelDir: string, analysisDir: string, world: World, lang: string, o: { n: number; format: TaskFormat }): Promise<ModelConsistency> {
-  const file = path.join(analysisDir, `consistency-${lang}-${o.n}.json`);
-  if (fs.existsSync(file)) {
-    const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as ModelConsistency;
-    if (JSON.stringify(kept.format) === JSON.stringify(o.format)) return kept;
-  }
   if (!world.transducers.has(lang)) throw new RangeError(`consistency: language "${lang}" is not in this world (${world.languages.join(', ')})`);
+  const file = path.join(analysisDir, `answers-${lang}-${o.n}.json`);
+  const records = (task: TaskId, l: string) => world.examples(task, l, 'test', o.n, o.format);
+  let kept = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as KeptAnswers) : null;
+  if (!kept || JSON.stringify(kept.format) !== JSON.stringify(o.format) || CONSISTENCY_TASKS.some((t) => !kept!.answers[t])) {
+    const fresh: KeptAnswers = { lang, n: o.n, format: o.format, answers: {} };
+    await withModel(modelDir, async (model, tok) => {
+      for (const task of CONSISTENCY_TASKS) {
+        const answer = (recs: WorldExample[]) => predict(model, tok, recs, { maxNewTokens: maxNewTokensFor(task, tok, recs) });
+        fresh.answers[task] = { english: await answer(records(task, 'en')), other: await answer(records(task, lang)) };
+      }
+    });
+    writeJsonAtomic(file, fresh);
+    kept = fresh;
+  }
   const out: ModelConsistency = { lang, n: o.n, format: o.format, metrics: {}, segments: {}, samples: {} };
-  await withModel(modelDir, async (model, tok) => {
-    for (const task of CONSISTENCY_TASKS) {
-      const en = world.examples(task, 'en', 'test', o.n, o.format);
-      const x = world.examples(task, lang, 'test', o.n, o.format);
-      const answer = (recs: WorldExample[]) => predict(model, tok, recs, { maxNewTokens: maxNewTokensFor(task, tok, recs) });
-      const pairs = answerPairs(world, lang, en, await answer(en), await answer(x));
-      const stats = consistencyStats(pairs);
-      out.segments[task] = { [lang]: stats };
-      out.metrics[task] = { [lang]: Object.fromEntries(CONSISTENCY_METRICS.map((m) => [m, consistencyScore(m, sumRows(stats[m]))])) as Record<ConsistencyMetric, number> };
-      out.samples[task] = pairs.slice(0, CONSISTENCY_SAMPLES).map((p, i) => ({ ...p, values: [], valuesX: [], instruction: `${en[i]!.instruction}\n${en[i]!.input}`.trim(), correct: en[i]!.output }));
-    }
-  });
-  writeJsonAtomic(file, out);
+  for (const task of CONSISTENCY_TASKS) {
+    const en = records(task, 'en');
+    const pairs = answerPairs(world, lang, en, kept.answers[task]!.english, kept.answers[task]!.other);
+    const stats = consistencyStats(pairs);
+    out.segments[task] = { [lang]: stats };
+    out.metrics[task] = { [lang]: Object.fromEntries(CONSISTENCY_METRICS.map((m) => [m, consistencyScore(m, sumRows(stats[m]))])) as Record<ConsistencyMetric, number> };
+    out.samples[task] = pairs.slice(0, CONSISTENCY_SAMPLES).map((p, i) => ({ ...p, instruction: `${en[i]!.instruction}\n${en[i]!.input}`.trim(), correct: en[i]!.output }));
+  }
   return out;
 }
 

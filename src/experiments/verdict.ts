@@ -62,10 +62,11 @@
  *   0. `reproduced` when both hold, `partly` when one does, otherwise `not reproduced`;
  *   fewer than `minSeeds` paired seeds, or no middle layer: `not assessed`.
  * - Claim 9 (the aligned model answers an X instruction much as it answers the English
- *   one): the agreement of its two answers (the same fact values, named in X; chrF of
- *   the X answer read back into English against the English one) against the
- *   English-only model's, per task, with paired bootstrap tests over the records pooled
- *   across seeds. `reproduced` when every comparison is significantly better (p < 0.05),
+ *   one): the agreement of its two answers (`sameValue`: the same fact values, the X
+ *   answer naming them in X) against the English-only model's, per task, with paired
+ *   bootstrap tests over the records pooled across seeds. chrF and `sameValueAny` are
+ *   reported, not judged: an X answer written in English scores on both, which favours
+ *   a model that has not learned to answer in X. `reproduced` when every comparison is significantly better (p < 0.05),
  *   `partly` when more are significantly better than significantly worse (as claims 1
  *   and 2), otherwise `not reproduced`; fewer than `minSeeds`
  *   paired seeds, or a comparison without a paired test: `not assessed`. The absolute

@@ -14,8 +14,8 @@
  *   spread, sqrt of the mean of the two sets' total variances (0: same centre).
  *
  * Each comes with a 95% interval over the pairs: a percentile bootstrap (the pairs
- * resampled with replacement `samples` times, seeded), except CKA's, a delete-one
- * jackknife (a resampled pair repeated raises CKA; see {@link jackknifeInterval}); retrieval resamples the English
+ * resampled with replacement `samples` times, seeded), except for CKA and the centroid
+ * distance, which resampling biases: a delete-one jackknife (see {@link jackknifeInterval}); retrieval resamples the English
  * queries with their ranks among all candidates, since a duplicated candidate would tie
  * with its copy.
  */
@@ -142,6 +142,9 @@ export type AlignmentMeasure = 'top1' | 'mrr' | 'cka' | 'cosineGap' | 'centroidD
 
 export const ALIGNMENT_MEASURES: readonly AlignmentMeasure[] = ['top1', 'mrr', 'cka', 'cosineGap', 'centroidDistance'];
 
+/** The measures whose interval is a jackknife, not a bootstrap (see {@link jackknifeInterval}). */
+export const JACKKNIFED: ReadonlySet<AlignmentMeasure> = new Set<AlignmentMeasure>(['cka', 'centroidDistance']);
+
 /** Whether a larger value of a measure means better-aligned languages (all but the centroid distance). */
 export const MORE_IS_ALIGNED: Readonly<Record<AlignmentMeasure, boolean>> = { top1: true, mrr: true, cka: true, cosineGap: true, centroidDistance: false };
 
@@ -229,10 +232,13 @@ function percentileInterval(value: number, draws: readonly number[]): Interval {
 }
 
 /**
- * A 95% delete-one jackknife interval, value +- 1.96 standard errors, for CKA. A
- * bootstrap draw repeats sentences, and a repeated pair raises CKA: on 200 sentences of
- * a laboratory model every draw can lie above the estimate, so that percentile (and
- * bias-corrected) intervals miss it. Leaving one sentence out repeats none.
+ * A 95% delete-one jackknife interval, value +- 1.96 standard errors, for the measures
+ * a bootstrap biases ({@link JACKKNIFED}). A bootstrap draw repeats sentences: a
+ * repeated pair raises CKA, and a draw's centroid difference carries the sampling
+ * noise of the means, which lengthens it (the expected squared distance grows by the
+ * trace of the mean's covariance). On 200 sentences of a laboratory model every draw of
+ * CKA lay above the estimate, so percentile (and bias-corrected) intervals missed it.
+ * Leaving one sentence out repeats none.
  */
 function jackknifeInterval(value: number, f: (idx: readonly number[]) => number, n: number): Interval {
   const all = Array.from({ length: n }, (_, i) => i);
@@ -252,9 +258,9 @@ export function alignment(e: RepresentationMatrix, x: RepresentationMatrix, o: {
   const draws: Record<AlignmentMeasure, number[]> = { top1: [], mrr: [], cka: [], cosineGap: [], centroidDistance: [] };
   for (let b = 0; b < (o.samples ?? 1000); b++) {
     const idx = all.map(() => rng.int(n));
-    for (const k of ALIGNMENT_MEASURES) if (k !== 'cka') draws[k].push(stats[k](idx));
+    for (const k of ALIGNMENT_MEASURES) if (!JACKKNIFED.has(k)) draws[k].push(stats[k](idx));
   }
-  const interval = (k: AlignmentMeasure) => (k === 'cka' ? jackknifeInterval(stats.cka(all), stats.cka, n) : percentileInterval(stats[k](all), draws[k]));
+  const interval = (k: AlignmentMeasure) => (JACKKNIFED.has(k) ? jackknifeInterval(stats[k](all), stats[k], n) : percentileInterval(stats[k](all), draws[k]));
   return { n, top1: interval('top1'), mrr: interval('mrr'), cka: interval('cka'), cosineGap: interval('cosineGap'), centroidDistance: interval('centroidDistance') };
 }
 
@@ -263,7 +269,8 @@ export function alignment(e: RepresentationMatrix, x: RepresentationMatrix, o: {
  * a list of (English, X) state pairs on the same n sentences (one per seed and layer,
  * say); a value is the mean of the measure over A minus its mean over B, and its 95%
  * interval comes from resampling the sentences, the same draw for every member of both
- * groups (sentence i is hard for every model); CKA's from leaving one sentence out.
+ * groups (sentence i is hard for every model); CKA's and the centroid distance's from
+ * leaving one sentence out.
  * With B empty it is the mean over A, with its interval.
  */
 export function alignmentContrast(
@@ -282,12 +289,12 @@ export function alignmentContrast(
   const rng = new Rng(o.seed ?? 12345).fork('alignment-contrast');
   const all = Array.from({ length: n }, (_, i) => i);
   const draws = Object.fromEntries(measures.map((m) => [m, [] as number[]])) as Record<AlignmentMeasure, number[]>;
-  const resampled = measures.filter((m) => m !== 'cka');
+  const resampled = measures.filter((m) => !JACKKNIFED.has(m));
   for (let s = 0; s < (o.samples ?? 1000); s++) {
     const idx = all.map(() => rng.int(n));
     for (const m of resampled) draws[m].push(diff(m, idx));
   }
   const out = { n } as Record<AlignmentMeasure, Interval> & { n: number };
-  for (const m of measures) out[m] = m === 'cka' ? jackknifeInterval(diff(m, all), (idx) => diff(m, idx), n) : percentileInterval(diff(m, all), draws[m]);
+  for (const m of measures) out[m] = JACKKNIFED.has(m) ? jackknifeInterval(diff(m, all), (idx) => diff(m, idx), n) : percentileInterval(diff(m, all), draws[m]);
   return out;
 }

@@ -63,8 +63,8 @@ export function toRecords(examples: readonly WorldExample[]): WorldRecord[] {
  * The translation instruction for English -> a world language: the project's pool of
  * paraphrases (src/data/mixture.ts), the first for test records (as the paper's code).
  */
-export function worldTranslationInstruction(targetName: string, k: number): string {
-  return TRANSLATION_TEMPLATES[k % TRANSLATION_TEMPLATES.length]!.replaceAll('{source}', 'English').replaceAll('{target}', targetName);
+export function worldTranslationInstruction(targetName: string, k: number, sourceName = 'English'): string {
+  return TRANSLATION_TEMPLATES[k % TRANSLATION_TEMPLATES.length]!.replaceAll('{source}', sourceName).replaceAll('{target}', targetName);
 }
 
 const QA_INSTRUCTIONS = ['Answer the question from the context.', 'Read the context and answer the question.'];

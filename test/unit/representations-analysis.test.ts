@@ -7,15 +7,17 @@ import { analyseRepresentations, projectionFigure, type RepresentedModel } from 
 import { answerPairs, CONSISTENCY_TASKS, parallelSentences } from '../../src/experiments/representations';
 import { consistencyVerdict, representationVerdict } from '../../src/experiments/verdict';
 import { Rng } from '../../src/random/rng';
-import { alignmentContrast, alignmentStatistics, consistencyInterval, consistencyScore, consistencyStats, linearCka, namedValues, project2d, readBack } from '../../src/representations';
+import { alignmentContrast, alignmentStatistics, consistencyInterval, consistencyScore, consistencyStats, linearCka, namedValues, namedValuesX, project2d, readBack } from '../../src/representations';
 import type { RepresentationMatrix } from '../../src/similarity/retrieval';
 import { bandFigure, scatterGridFigure } from '../../src/viz/plot';
 import { buildWorld, worldOptionsFromSettings } from '../../src/world';
 
-const world = buildWorld(worldOptionsFromSettings(resolvePreset('smoke').settings));
+// classroom: all six languages (Latin, Greek-like, logographic, Arabic-like with a definite prefix, ...)
+const world = buildWorld(worldOptionsFromSettings(resolvePreset('classroom').settings));
 const sum = (rows: number[][]) => rows.reduce((s, r) => r.map((v, k) => (s[k] ?? 0) + v), [] as number[]);
 
-test('consistency: a model that answers every X record with the translation of its English answer scores 100 on every metric, in every task', () => {
+test('consistency: a model that answers every X record with the translation of its English answer scores 100 on every metric, in all six languages and every task', () => {
+  assert.equal(world.languages.length, 6);
   for (const lang of world.languages) {
     for (const task of CONSISTENCY_TASKS) {
       const en = world.examples(task, 'en', 'test', 12);
@@ -46,6 +48,11 @@ test('consistency: shuffled answers disagree; an X answer in English agrees only
     throw new Error('not X');
   }, 'two words'), 'two words');
   assert.deepEqual(namedValues('Gepi plays the Harp.', ['harp', 'lute', 'harpsichord']), ['harp'], 'whole words, case-insensitive');
+  const ar = { spaced: true, prefix: 'ال' };
+  assert.deepEqual(namedValuesX('هو البرنو.', ['judge', 'smith'], ['برنو', 'بر'], ar), ['judge'], 'a form that begins a longer one at the same place does not count');
+  assert.deepEqual(namedValuesX('بر و برنو', ['judge', 'smith'], ['برنو', 'بر'], ar), ['judge', 'smith']);
+  assert.deepEqual(namedValuesX('kabarno', ['judge'], ['barno'], { spaced: true, prefix: '' }), [], 'inside a word is not a word start');
+  assert.deepEqual(namedValuesX('嗎刽。', ['harp'], ['嗎刽'], { spaced: false, prefix: '' }), ['harp']);
   const i = consistencyInterval('sameValue', e.sameValue, { samples: 50, seed: 1 });
   assert.ok(i.lower <= i.value && i.value <= i.upper);
   assert.throws(() => answerPairs(world, lang, en, ['a'], ['b']), /20 records but 1 English and 1/);
@@ -93,7 +100,7 @@ test('alignmentContrast: a group against itself is 0; aligned against apart is p
   assert.throws(() => alignmentContrast(pa, [[small, small]]), /same 24 sentences; one has 3/);
 });
 
-test('alignment statistics on a bootstrap draw equal the measures on the drawn rows written out (CKA, centroid distance, top-1 of the draw)', () => {
+test('alignment statistics on a bootstrap draw equal the measures on the drawn rows written out (CKA, centroid distance; cosine gap without repeats)', () => {
   const rng = new Rng(8);
   const s = states(rng, 15, 4, 1, true);
   const [e, x] = [s.english[0]!, s.other[0]!];
@@ -104,6 +111,11 @@ test('alignment statistics on a bootstrap draw equal the measures on the drawn r
   const all = idx.map((_, i) => i);
   for (const m of ['cka', 'centroidDistance'] as const) assert.ok(Math.abs(stats[m](idx) - written[m](all)) < 1e-9, `${m}: ${stats[m](idx)} against ${written[m](all)}`);
   assert.ok(Math.abs(linearCka(pick(e), pick(x)) - stats.cka(idx)) < 1e-9);
+  // a draw without repeats: the cosine gap equals that of the rows written out (with repeats, a row's copy is not an "other" pair)
+  const distinct = [3, 0, 7, 11, 5, 14];
+  const pickRows = (m: RepresentationMatrix) => ({ rows: distinct.length, cols: m.cols, data: distinct.flatMap((r) => Array.from({ length: m.cols }, (_, k) => Number(m.data[r * m.cols + k]))) });
+  const sub = alignmentStatistics(pickRows(e), pickRows(x));
+  assert.ok(Math.abs(stats.cosineGap(distinct) - sub.cosineGap(distinct.map((_, i) => i))) < 1e-12);
 });
 
 test('analyseRepresentations: aligned middle layers give claim 8 reproduced; with two seeds or no middle layer it is not assessed', () => {
