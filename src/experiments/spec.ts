@@ -94,6 +94,14 @@ export interface TuneSpec {
     perTask: number;
     instructionLangs: string[];
     translation: Record<string, number>;
+    /** X->English pairs per language: the first N pairs the other way round (absent: none). */
+    reverse?: Record<string, number>;
+    /**
+     * Continued pre-training before the tuning (absent: none): the X side of the first N
+     * pairs of each language as language-model text, for `steps` steps, then the
+     * instruction tuning's own `train.steps`.
+     */
+    continued?: { texts: Record<string, number>; steps: number };
     real?: { fingerprint: string };
     replayShare: number;
   };
@@ -106,9 +114,10 @@ export interface TuneSpec {
 /** The tasks a tuned model is tested on, in the target language and in English (translation: English->X only). */
 export const EVAL_TASKS: readonly TaskId[] = ['translation', 'qa', 'knowledge', 'summarization'];
 
-/** The English->X translation pairs a tune spec trains on for its own target language (0: none). */
+/** The translation pairs a tune spec uses for its own target language, in whichever direction or as text (0: none). */
 export function targetPairs(spec: TuneSpec): number {
-  return spec.data.translation[spec.lang] ?? 0;
+  const d = spec.data;
+  return d.translation[spec.lang] ?? d.reverse?.[spec.lang] ?? d.continued?.texts[spec.lang] ?? 0;
 }
 
 /** The trainer configuration of a spec's {@link SpecTrain} with the trainer's defaults for the rest. */
@@ -162,7 +171,7 @@ export function tuneSpecFromSettings(
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`experiment: steps must be a positive integer, got ${steps}`);
   const real = Object.values(CONDITION_DEFS).filter((d) => d.translates && d.scope === 'one').map((d) => d.id);
   if (o.real && !real.includes(o.condition)) throw new RangeError(`experiment: real translation data needs a one-language condition with translation pairs (${real.join(', ')}), not ${o.condition}`);
-  const { instructionLangs, tasks, translation, evalLangs } = def.resolve({ lang: o.lang, languages, pairs });
+  const { instructionLangs, tasks, translation, reverse, continued, evalLangs } = def.resolve({ lang: o.lang, languages, pairs });
   const train = trainConfig({
     objective: 'instruction', batching: s.tuneBatching as Batching,
     steps, batchSize: s.tuneBatchSize, seqLen: s.tuneSeqLen, lr: s.tuneLr, seed, checkpointEvery: Math.max(1, Math.ceil(steps / 10)),
@@ -175,7 +184,11 @@ export function tuneSpecFromSettings(
     condition: o.condition,
     seed,
     train,
-    data: { tasks, perTask: s.worldTaskTrain, instructionLangs, translation, replayShare: s.tuneReplayShare, ...(o.real ? { real: { fingerprint: realCorpusFingerprint() } } : {}) },
+    data: {
+      tasks, perTask: s.worldTaskTrain, instructionLangs, translation, replayShare: s.tuneReplayShare,
+      ...(reverse ? { reverse } : {}), ...(continued ? { continued: { texts: continued, steps } } : {}),
+      ...(o.real ? { real: { fingerprint: realCorpusFingerprint() } } : {}),
+    },
     format: { qaPeople: s.worldQaPeople as 1 | 2, qaAnswer: s.worldQaAnswer as TaskFormat['qaAnswer'], knowledgeAnswer: s.worldKnowledgeAnswer as TaskFormat['knowledgeAnswer'] },
     eval: { tasks: [...EVAL_TASKS], langs: evalLangs, n: s.tuneEvalExamples, ...(o.real ? { realTranslation: true } : {}) },
   };

@@ -15,7 +15,7 @@ import { Rng } from '../random/rng';
 import type { Example } from '../train/data';
 import { train } from '../train/trainer';
 import { buildWorld, type World } from '../world/world';
-import type { WorldExample } from '../world/tasks';
+import { type WorldExample, worldTranslationInstruction } from '../world/tasks';
 import { runPretrain } from './base';
 import { competenceOf } from './competence';
 import { evaluateTuned, recordPrompt } from './evaluate';
@@ -30,12 +30,41 @@ import { configHash, type ExperimentResult } from './store';
  * spec, not the pool size).
  */
 export function conditionRecords(world: World, spec: TuneSpec): WorldExample[] {
-  const { tasks, perTask, instructionLangs, translation, real } = spec.data;
+  const { tasks, perTask, instructionLangs, translation, reverse } = spec.data;
   const recs = instructionLangs.flatMap((lang) => tasks.flatMap((t) => world.examples(t, lang, 'train', perTask, spec.format)));
-  for (const [lang, pairs] of Object.entries(translation)) {
-    recs.push(...(real ? realTranslationRecords(lang, 'train', pairs) : world.examples('translation', lang, 'train', pairs)));
+  for (const [lang, pairs] of Object.entries(translation)) recs.push(...pairRecords(world, spec, lang, pairs));
+  for (const [lang, pairs] of Object.entries(reverse ?? {})) {
+    // the same pairs the other way round, asked in English as the English->X ones are
+    recs.push(...pairRecords(world, spec, lang, pairs).map((r, i) => ({
+      ...r, id: `${r.id}-reverse`, instruction: worldTranslationInstruction('English', i, languageName(world, lang)), input: r.output, output: r.input, answer: r.input,
+    })));
   }
   return recs;
+}
+
+/** The first `pairs` English->X training pairs of `lang`: the world's, or the real corpus's when the spec says so. */
+function pairRecords(world: World, spec: TuneSpec, lang: string, pairs: number): WorldExample[] {
+  return spec.data.real ? realTranslationRecords(lang, 'train', pairs) : world.examples('translation', lang, 'train', pairs);
+}
+
+function languageName(world: World, lang: string): string {
+  return world.transducers.get(lang)?.spec.englishName ?? lang;
+}
+
+/**
+ * The continued pre-training text of a run (none without `data.continued`): the X side
+ * of the first N pairs of each language, each a language-model example scored on every
+ * token.
+ */
+export function continuedExamples(world: World, tok: Tokenizer, spec: TuneSpec): Example[] {
+  const texts = spec.data.continued?.texts ?? {};
+  const docs: Example[] = Object.entries(texts).flatMap(([lang, n]) =>
+    pairRecords(world, spec, lang, n).map((r) => ({ prompt: [], response: [tok.special.eos, ...tok.encode(r.output), tok.special.eos].slice(0, spec.train.seqLen + 1) })),
+  );
+  // a text shorter than one batch is repeated until it fills one (training cycles through it anyway)
+  const batchTokens = spec.train.batchSize * (spec.train.seqLen + 1);
+  const tokens = docs.reduce((t, d) => t + d.response.length, 0);
+  return tokens > 0 && tokens < batchTokens ? Array.from({ length: Math.ceil(batchTokens / tokens) }, () => docs).flat() : docs;
 }
 
 /**
@@ -131,6 +160,15 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
   try {
     const { recs, examples, truncated, replay } = tuningExamples(world, tok, spec);
     let resumedFrom: number | undefined;
+    const continued = twin ? [] : continuedExamples(world, tok, spec);
+    // continued pre-training first (its own checkpoints: a killed run resumes in either phase)
+    const cpt = continued.length
+      ? await train({
+        model, tokenizer: tok, train: continued, config: { ...spec.train, steps: spec.data.continued!.steps },
+        checkpointDir: path.join(o.store.runDir(hash), 'checkpoints-continued'),
+        onEvent: (e) => o.onEvent?.({ ...e, phase: 'tune' }),
+      })
+      : null;
     const tr = twin
       ? null
       : await train({
@@ -150,7 +188,7 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
       version: 1, kind: 'tune', label: `tune ${spec.lang} ${spec.condition} seed ${spec.seed}`, spec,
       provenance: runProvenance(hash, spec.seed, o, command), metrics,
       training: tr ? trainingSummary(tr, seconds, resumedFrom) : twin!.result.training,
-      extra: { ...(competence ? { competence } : {}), ...(twin ? { trainedBy: twin.result.provenance.configHash } : {}), records: recs.length, replayed: replay.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, misses, segments, nativeRecords },
+      extra: { ...(cpt ? { continued: { steps: cpt.steps, texts: Object.values(spec.data.continued!.texts).reduce((a, b) => a + b, 0), finalLoss: cpt.losses.at(-1) } } : {}), ...(competence ? { competence } : {}), ...(twin ? { trainedBy: twin.result.provenance.configHash } : {}), records: recs.length, replayed: replay.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, misses, segments, nativeRecords },
     };
     o.store.put(result);
     return { result, reused: false, modelDir: twin ? twin.modelDir : modelDir };

@@ -64,11 +64,11 @@ test('world pretrain writes a base checkpoint with its manifest; experiment run 
  * A committed base checkpoint: its manifest exists, describes the preset's current base
  * spec, and its files are under 10 MB and match their sha256.
  */
-function checkCommittedBase(preset: string): NonNullable<ReturnType<typeof readManifest>> {
-  const dir = committedBaseDir(preset);
+function checkCommittedBase(preset: string, family: 'llama' | 'neox' = 'llama'): NonNullable<ReturnType<typeof readManifest>> {
+  const dir = committedBaseDir(preset, family);
   const m = readManifest(dir);
-  assert.ok(m, `${dir}/manifest.json is committed (regenerate: npx xalign world pretrain --preset ${preset} --out data/world/base-${preset})`);
-  assert.equal(m.configHash, configHash(baseSpecFromSettings(resolvePreset(preset).settings)), `the ${preset} preset changed: regenerate the committed base with its command`);
+  assert.ok(m, `${dir}/manifest.json is committed (regenerate: npx xalign world pretrain --preset ${preset}${family === 'llama' ? '' : ` --set modelFamily=${family}`} --out ${path.relative(process.cwd(), dir)})`);
+  assert.equal(m.configHash, configHash(baseSpecFromSettings(resolvePreset(preset, { modelFamily: family }).settings)), `the ${preset} preset changed: regenerate the committed base with its command`);
   for (const f of ['model.safetensors', 'config.json', 'tokenizer.json']) {
     const file = path.join(dir, f);
     assert.ok(fs.statSync(file).size < 10 * 1024 * 1024, `${f} under 10 MB`);
@@ -88,6 +88,39 @@ test('the committed smoke base checkpoint matches the smoke preset and its comma
     v.manifest.firstLosses.forEach((l: number, i: number) => assert.ok(Math.abs(l - m.firstLosses[i]!) < 1e-4, `loss at step ${i + 1}: ${l} vs committed ${m.firstLosses[i]}`));
   } finally {
     fs.rmSync(store, { recursive: true, force: true });
+  }
+});
+
+test('the committed NeoX smoke base matches the smoke preset with modelFamily=neox, and its command reproduces the first losses', () => {
+  const m = checkCommittedBase('smoke', 'neox');
+  assert.equal(m.spec.model.family, 'neox');
+  assert.match(m.command, /--set modelFamily="?neox"? --out data\/world\/base-smoke-neox/);
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-repro-'));
+  try {
+    const r = xalign(['world', 'pretrain', '--preset', 'smoke', '--set', 'modelFamily=neox', '--store', store, '--json'], { XALIGN_BACKEND: m.backend });
+    assert.equal(r.code, 0, r.stderr);
+    const v = JSON.parse(r.stdout);
+    assert.equal(v.manifest.configHash, m.configHash);
+    v.manifest.firstLosses.forEach((l: number, i: number) => assert.ok(Math.abs(l - m.firstLosses[i]!) < 1e-4, `loss at step ${i + 1}: ${l} vs committed ${m.firstLosses[i]}`));
+  } finally {
+    fs.rmSync(store, { recursive: true, force: true });
+  }
+});
+
+test('experiment run --condition continued-pretraining: the X text first, then English instructions; a result with both phases', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-cpt-'));
+  try {
+    const r = xalign(['experiment', 'run', '--set', TINY, '--condition', 'continued-pretraining', '--lang', 'tr', '--store', dir, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const v = JSON.parse(r.stdout);
+    assert.equal(v.result.spec.condition, 'continued-pretraining');
+    assert.deepEqual(v.result.spec.data.instructionLangs, ['en']);
+    assert.deepEqual(v.result.spec.data.continued, { texts: { tr: 4 }, steps: 2 });
+    assert.deepEqual([v.result.extra.continued.steps, v.result.extra.continued.texts], [2, 4]);
+    assert.equal(v.result.training.steps, 2);
+    assert.ok(Number.isFinite(v.result.metrics.translation.tr.chrf));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

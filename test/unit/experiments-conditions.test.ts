@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolvePreset } from '../../src/config/presets';
 import {
-  ALL_LANGUAGES, CONDITION_DEFS, CONDITIONS, conditionDef, pairsFor, conditionRecords, configHash, isCondition, targetPairs, tuneCommand, tuneSpecFromSettings, upgradeTuneSpec, type TuneSpec,
+  ABLATION_CONDITIONS, ALL_LANGUAGES, CONDITION_DEFS, CONDITIONS, type Condition, type ConditionData, conditionDef, continuedExamples, pairsFor, conditionRecords, configHash, isCondition, targetPairs, tuneCommand, tuneSpecFromSettings, upgradeTuneSpec, type TuneSpec,
 } from '../../src/experiments';
+import { BpeTokenizer } from '../../src/model/tokenizer';
 import { buildWorld } from '../../src/world';
 import { tinyTuneSpec } from '../fixtures/experiment-child';
 
@@ -17,9 +18,12 @@ test('conditions: the paired grid\'s three resolve to their languages and pairs;
   assert.deepEqual(conditionDef('bilingual+translation').resolve(c).translation, { tr: 30 });
   const multi = conditionDef('multilingual').resolve({ ...c, lang: ALL_LANGUAGES });
   assert.deepEqual([multi.instructionLangs, multi.translation, multi.evalLangs], [['en', 'zh', 'tr'], { zh: 30, tr: 30 }, ['zh', 'tr', 'en']]);
-  for (const d of Object.values(CONDITION_DEFS)) assert.equal(d.translates, Object.keys(d.resolve(c).translation).length > 0, d.id);
+  for (const d of Object.values(CONDITION_DEFS)) {
+    const r: ConditionData = d.resolve(c);
+    assert.equal(d.translates, [r.translation, r.reverse ?? {}, r.continued ?? {}].some((t) => Object.keys(t).length > 0), d.id);
+  }
   assert.ok(isCondition('bilingual') && isCondition('multilingual') && !isCondition('toString') && !isCondition('trilingual'));
-  assert.throws(() => conditionDef('trilingual'), /unknown condition "trilingual"; known: en-only, bilingual, bilingual\+translation, multilingual/);
+  assert.throws(() => conditionDef('trilingual'), /unknown condition "trilingual"; known: en-only, bilingual, bilingual\+translation, translation-only, x-to-en, both-directions, continued-pretraining, multilingual/);
 });
 
 test('multilingual spec: one run named "all", every preset language in its pool and its tests', () => {
@@ -57,7 +61,7 @@ test('tune spec: the condition is resolved into its data, and the records follow
   assert.deepEqual(spec.data.translation, { tr: 12 });
   assert.equal(targetPairs(spec), 12);
   assert.equal(targetPairs(tuneSpecFromSettings(s, { lang: 'tr', condition: 'bilingual' })), 0);
-  assert.throws(() => tuneSpecFromSettings(s, { lang: 'tr', condition: 'en-only', real: true }), /needs a one-language condition with translation pairs \(bilingual\+translation\), not en-only/);
+  assert.throws(() => tuneSpecFromSettings(s, { lang: 'tr', condition: 'en-only', real: true }), /needs a one-language condition with translation pairs \(bilingual\+translation, translation-only, x-to-en, both-directions, continued-pretraining\), not en-only/);
   // a condition that is only data: English instructions plus pairs in two languages
   const tiny = tinyTuneSpec();
   const world = buildWorld(tiny.base.world);
@@ -82,4 +86,43 @@ test('tune spec: a version-4 spec is read in today\'s shape, and only read', () 
   assert.equal(upgradeTuneSpec(now), now);
   const enOnly = upgradeTuneSpec({ ...v4, condition: 'en-only', data: { ...v4.data, translationPairs: 0 } } as unknown as TuneSpec);
   assert.deepEqual([enOnly.data.instructionLangs, enOnly.data.translation], [['en'], {}]);
+});
+
+test('ablations: each is one change of data, at the steps of every other condition; the grid\'s specs are unchanged', () => {
+  const s = resolvePreset('smoke').settings;
+  const world = buildWorld(tuneSpecFromSettings(s, { lang: 'tr', condition: 'en-only' }).base.world);
+  const spec = (condition: Condition) => tuneSpecFromSettings(s, { lang: 'tr', condition, translationPairs: 12 });
+  const recipe = spec('bilingual+translation');
+  assert.deepEqual(ABLATION_CONDITIONS, ['continued-pretraining', 'translation-only', 'x-to-en', 'both-directions']);
+  assert.ok(!('reverse' in recipe.data) && !('continued' in recipe.data), 'the paper\'s conditions keep their hashes: no new keys');
+  const pairs = (sp: TuneSpec) => conditionRecords(world, sp).filter((r) => r.task === 'translation');
+  // translation-only: the recipe's pairs without the X instructions
+  const only = spec('translation-only');
+  assert.deepEqual(only.data.instructionLangs, ['en']);
+  assert.deepEqual(pairs(only).map((r) => r.id), pairs(recipe).map((r) => r.id));
+  // x-to-en: the same pairs the other way round
+  const back = pairs(spec('x-to-en'));
+  assert.equal(back.length, 12);
+  back.forEach((r, i) => {
+    assert.equal(r.input, pairs(recipe)[i]!.output);
+    assert.equal(r.output, pairs(recipe)[i]!.input);
+    assert.match(r.instruction, /English/);
+  });
+  assert.equal(pairs(spec('both-directions')).length, 24);
+  // continued pre-training: no pairs in the tuning; the X side of the same 12 pairs as text, for as many steps as the tuning
+  const cpt = spec('continued-pretraining');
+  assert.deepEqual(cpt.data.instructionLangs, ['en']);
+  assert.equal(pairs(cpt).length, 0);
+  assert.deepEqual(cpt.data.continued, { texts: { tr: 12 }, steps: cpt.train.steps });
+  const tok = BpeTokenizer.train(pairs(recipe).map((r) => r.output), 300);
+  const text = continuedExamples(world, tok, cpt);
+  // 12 short sentences are less than one batch: repeated whole until they fill one
+  assert.equal(text.length % 12, 0);
+  assert.ok(text.reduce((t, e) => t + e.response.length, 0) >= cpt.train.batchSize * (cpt.train.seqLen + 1));
+  assert.deepEqual(text.slice(12, 24), text.slice(0, 12));
+  assert.equal(tok.decode(text[0]!.response, { skipSpecial: true }).trim(), pairs(recipe)[0]!.output);
+  assert.ok(text.every((e) => e.prompt.length === 0), 'language-model text: every token is scored');
+  for (const c of ABLATION_CONDITIONS) assert.equal(spec(c).train.steps, recipe.train.steps, `${c}: equal tuning steps`);
+  assert.equal(targetPairs(cpt), 12);
+  assert.equal(targetPairs(spec('x-to-en')), 12);
 });
