@@ -21,3 +21,4 @@ export * from './multilingual-report';
 export * from './copy-probe';
 export * from './representations';
 export * from './representation-report';
+export * from './ablations';

@@ -38,6 +38,7 @@ export const CLAIM_STATEMENTS: Readonly<Record<number, string>> = {
   7: 'the optimised allocation favours languages whose scaling curves are steeper',
   8: 'representations of parallel sentences overlap in the middle layers of the aligned model and stay apart in the English-only one',
   9: 'the aligned model answers an instruction in X much as it answers the same instruction in English',
+  10: 'the pairs used as a translation task beat the same target-side text used for continued pre-training, except on knowledge infilling',
 };
 
 export interface LabAnalysis {

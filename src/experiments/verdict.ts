@@ -71,6 +71,15 @@
  *   and 2), otherwise `not reproduced`; fewer than `minSeeds`
  *   paired seeds, or a comparison without a paired test: `not assessed`. The absolute
  *   agreement is reported with it: "much as" has no threshold here.
+ *
+ * Claim 10 (notebook 07):
+ * - Claim 10 (the pairs used as the translation task beat the same target-side text used
+ *   for continued pre-training, except on knowledge infilling): the recipe against the
+ *   continued-pretraining condition on translation, QA and summarisation in X, paired
+ *   bootstrap tests over the records pooled across seeds. `reproduced` when all three are
+ *   significantly better (p < 0.05) and knowledge is not; `partly` when more of the
+ *   three are significantly better than worse; otherwise `not reproduced`; fewer than
+ *   `minSeeds` paired seeds, or a comparison without a paired test: `not assessed`.
  */
 
 import type { ScalingPoint } from '../scaling/law';
@@ -384,4 +393,21 @@ export function consistencyVerdict(e: ConsistencyEvidence, minSeeds = 3, alpha =
   const reason = `${e.lang}: ${pos} of ${all.length} agreement scores significantly higher than the English-only model's, ${neg} lower (p < ${alpha}, * = significant; ${seeds} paired seed(s)): ${detail}`;
   if (!(seeds >= minSeeds)) return { claim: 9, verdict: 'not assessed', reason: `${seeds} paired seed(s), fewer than ${minSeeds}; ${reason}` };
   return { claim: 9, verdict: pos === all.length ? 'reproduced' : pos > neg ? 'partly' : 'not reproduced', reason };
+}
+
+/** Verdict of claim 10 from the recipe (B) against continued pre-training (A) on translation and the zero-shot tasks (see the module comment). */
+export function tableFiveVerdict(comps: readonly ConditionComparison[], minSeeds = 3, alpha = 0.05): ClaimVerdict {
+  const knowledge = comps.filter((c) => c.task === 'knowledge');
+  const others = comps.filter((c) => c.task !== 'knowledge');
+  if (others.length === 0) return { claim: 10, verdict: 'not assessed', reason: 'no comparison of translation, QA or summarisation' };
+  const untested = comps.filter((c) => c.pValue === null).length;
+  if (untested > 0) return { claim: 10, verdict: 'not assessed', reason: `${untested} of ${comps.length} comparisons have no paired test` };
+  const seeds = Math.min(...comps.map((c) => c.pairedSeeds));
+  const { pos, neg } = signs(others, alpha);
+  const k = signs(knowledge, alpha);
+  const detail = comps.map((c) => `${c.task} ${c.metric} ${c.seedsA.mean.toFixed(1)} -> ${c.seedsB.mean.toFixed(1)}${c.pValue! < alpha ? '*' : ''}`).join('; ');
+  const reason = `recipe against continued pre-training: ${pos} of ${others.length} of translation, QA and summarisation significantly better, ${neg} worse; knowledge ${k.pos ? 'significantly better' : k.neg ? 'significantly worse' : 'not significantly different'} (p < ${alpha}, * = significant; ${seeds} paired seed(s)): ${detail}`;
+  if (!(seeds >= minSeeds)) return { claim: 10, verdict: 'not assessed', reason: `${seeds} paired seed(s), fewer than ${minSeeds}; ${reason}` };
+  const verdict = pos === others.length && k.pos === 0 ? 'reproduced' : pos > neg ? 'partly' : 'not reproduced';
+  return { claim: 10, verdict, reason };
 }

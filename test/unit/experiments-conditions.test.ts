@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolvePreset } from '../../src/config/presets';
 import {
+  ablationSpecs, familyGridSpecs, labPlan, otherFamily, tableFiveVerdict, type ConditionComparison,
   ABLATION_CONDITIONS, ALL_LANGUAGES, CONDITION_DEFS, CONDITIONS, type Condition, type ConditionData, conditionDef, continuedExamples, pairsFor, conditionRecords, configHash, isCondition, targetPairs, tuneCommand, tuneSpecFromSettings, upgradeTuneSpec, type TuneSpec,
 } from '../../src/experiments';
 import { BpeTokenizer } from '../../src/model/tokenizer';
@@ -125,4 +126,25 @@ test('ablations: each is one change of data, at the steps of every other conditi
   for (const c of ABLATION_CONDITIONS) assert.equal(spec(c).train.steps, recipe.train.steps, `${c}: equal tuning steps`);
   assert.equal(targetPairs(cpt), 12);
   assert.equal(targetPairs(spec('x-to-en')), 12);
+});
+
+test('notebook 07: the ablation runs reuse notebook 02\'s grid; the other family\'s grid differs only in its base; claim 10\'s rule', () => {
+  const s = resolvePreset('classroom').settings;
+  const specs = ablationSpecs(s);
+  assert.equal(specs.length, s.seeds * 7);
+  const grid = new Set(labPlan(s).grid.map((x) => configHash(x)));
+  assert.equal(specs.filter((x) => grid.has(configHash(x))).length, s.seeds * 3, 'the three grid conditions are notebook 02\'s runs');
+  const neox = familyGridSpecs(otherFamily(s));
+  assert.ok(neox.every((x) => x.base.model.family === 'neox'));
+  assert.deepEqual(neox.map((x) => ({ ...x, base: null })), familyGridSpecs(s).map((x) => ({ ...x, base: null })));
+  const comp = (task: string, delta: number, p: number | null, seeds = 3): ConditionComparison => ({
+    lang: 'el', task, metric: 'm', evalLang: 'el', a: 'continued-pretraining', b: 'bilingual+translation',
+    seedsA: { seeds, mean: 10, lower: null, upper: null }, seedsB: { seeds, mean: 10 + delta, lower: null, upper: null }, delta, pairedSeeds: seeds, pValue: p, segments: 10,
+  });
+  const others = [comp('translation', 5, 0.01), comp('qa', 2, 0.02), comp('summarization', 3, 0.03)];
+  assert.equal(tableFiveVerdict([...others, comp('knowledge', -1, 0.5)]).verdict, 'reproduced');
+  assert.equal(tableFiveVerdict([...others, comp('knowledge', 4, 0.01)]).verdict, 'partly', 'the recipe also wins on knowledge: not the paper\'s pattern');
+  assert.equal(tableFiveVerdict([comp('translation', 5, 0.01), comp('qa', -2, 0.02), comp('summarization', 3, 0.5), comp('knowledge', 0, 1)]).verdict, 'not reproduced');
+  assert.equal(tableFiveVerdict([comp('translation', 5, 0.01, 2), comp('knowledge', 0, 1, 2)]).verdict, 'not assessed');
+  assert.equal(tableFiveVerdict([comp('translation', 5, null)]).verdict, 'not assessed');
 });
