@@ -132,7 +132,7 @@ export function baseSpecFromSettings(s: Settings): BaseSpec {
     kind: 'pretrain',
     world: worldOptionsFromSettings(s),
     tokenizer: { type: 'bpe', vocabSize: s.worldBpeVocab },
-    model: { family: s.modelFamily as ModelFamily, dModel: s.modelDim, nLayers: s.modelLayers, nHeads: s.modelHeads, maxSeqLen: Math.max(s.seqLen, s.tuneSeqLen) + 1 },
+    model: { family: (s.modelFamily ?? 'llama') as ModelFamily, dModel: s.modelDim, nLayers: s.modelLayers, nHeads: s.modelHeads, maxSeqLen: Math.max(s.seqLen, s.tuneSeqLen) + 1 },
     train,
     probe: { langs: ['en', ...s.languages], n: s.evalExamples },
   };

@@ -185,7 +185,7 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
     const seconds = (performance.now() - t0) / 1000;
     const command = o.command ?? `npx xalign experiment run --preset ${o.preset} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}`;
     const result: ExperimentResult<TuneSpec> = {
-      version: 1, kind: 'tune', label: `tune ${spec.lang} ${spec.condition} seed ${spec.seed}`, spec,
+      version: 1, kind: 'tune', label: `tune ${spec.lang} ${spec.condition} seed ${spec.seed}${spec.base.model.family === 'llama' ? '' : ` (${spec.base.model.family})`}`, spec,
       provenance: runProvenance(hash, spec.seed, o, command), metrics,
       training: tr ? trainingSummary(tr, seconds, resumedFrom) : twin!.result.training,
       extra: { ...(cpt ? { continued: { steps: cpt.steps, texts: Object.values(spec.data.continued!.texts).reduce((a, b) => a + b, 0), finalLoss: cpt.losses.at(-1) } } : {}), ...(competence ? { competence } : {}), ...(twin ? { trainedBy: twin.result.provenance.configHash } : {}), records: recs.length, replayed: replay.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, misses, segments, nativeRecords },

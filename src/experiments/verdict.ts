@@ -399,7 +399,7 @@ export function consistencyVerdict(e: ConsistencyEvidence, minSeeds = 3, alpha =
 export function tableFiveVerdict(comps: readonly ConditionComparison[], minSeeds = 3, alpha = 0.05): ClaimVerdict {
   const knowledge = comps.filter((c) => c.task === 'knowledge');
   const others = comps.filter((c) => c.task !== 'knowledge');
-  if (others.length === 0) return { claim: 10, verdict: 'not assessed', reason: 'no comparison of translation, QA or summarisation' };
+  if (others.length === 0 || knowledge.length !== 1) return { claim: 10, verdict: 'not assessed', reason: `needs translation, QA and summarisation comparisons and one of knowledge; got ${others.length} and ${knowledge.length}` };
   const untested = comps.filter((c) => c.pValue === null).length;
   if (untested > 0) return { claim: 10, verdict: 'not assessed', reason: `${untested} of ${comps.length} comparisons have no paired test` };
   const seeds = Math.min(...comps.map((c) => c.pairedSeeds));
