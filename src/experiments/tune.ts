@@ -166,9 +166,11 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
       ? await train({
         model, tokenizer: tok, train: continued, config: { ...spec.train, steps: spec.data.continued!.steps },
         checkpointDir: path.join(o.store.runDir(hash), 'checkpoints-continued'),
-        onEvent: (e) => o.onEvent?.({ ...e, phase: 'tune' }),
+        // continued pre-training is reported as a pre-training phase, so progress does not count tuning steps twice
+        onEvent: (e) => o.onEvent?.({ ...e, phase: 'pretrain' }),
       })
       : null;
+    const cptSeconds = (performance.now() - t0) / 1000;
     const tr = twin
       ? null
       : await train({
@@ -188,7 +190,7 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
       version: 1, kind: 'tune', label: `tune ${spec.lang} ${spec.condition} seed ${spec.seed}${spec.base.model.family === 'llama' ? '' : ` (${spec.base.model.family})`}`, spec,
       provenance: runProvenance(hash, spec.seed, o, command), metrics,
       training: tr ? trainingSummary(tr, seconds, resumedFrom) : twin!.result.training,
-      extra: { ...(cpt ? { continued: { steps: cpt.steps, texts: Object.values(spec.data.continued!.texts).reduce((a, b) => a + b, 0), finalLoss: cpt.losses.at(-1) } } : {}), ...(competence ? { competence } : {}), ...(twin ? { trainedBy: twin.result.provenance.configHash } : {}), records: recs.length, replayed: replay.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, misses, segments, nativeRecords },
+      extra: { ...(cpt ? { continued: { steps: cpt.steps, texts: Object.values(spec.data.continued!.texts).reduce((a, b) => a + b, 0), finalLoss: cpt.losses.at(-1), seconds: cptSeconds } } : {}), ...(competence ? { competence } : {}), ...(twin ? { trainedBy: twin.result.provenance.configHash } : {}), records: recs.length, replayed: replay.length, truncated, baseConfigHash: base.result.provenance.configHash, samples, misses, segments, nativeRecords },
     };
     o.store.put(result);
     return { result, reused: false, modelDir: twin ? twin.modelDir : modelDir };
