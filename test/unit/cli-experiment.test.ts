@@ -54,7 +54,7 @@ test('world pretrain writes a base checkpoint with its manifest; experiment run 
     assert.ok(csv.slice(1).some((l) => l.startsWith(m.configHash) && l.includes('fact-completion') && l.includes('rank')), 'with its likelihood-ranking score');
     const bad = xalign(['experiment', 'run', '--condition', 'trilingual', '--store', path.join(dir, 's3')]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--condition must be one of en-only, bilingual, bilingual\+translation, multilingual or all/);
+    assert.match(bad.stderr, /--condition must be one of en-only, bilingual, bilingual\+translation, translation-only, x-to-en, both-directions, continued-pretraining, multilingual or all/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
