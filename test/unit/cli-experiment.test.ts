@@ -136,6 +136,16 @@ test('the committed classroom base checkpoint matches the classroom preset; its 
   v.losses.forEach((l: number, i: number) => assert.ok(Math.abs(l - m.firstLosses[i]!) < 1e-4, `loss at step ${i + 1}: ${l} vs committed ${m.firstLosses[i]}`));
 });
 
+test('the committed NeoX classroom base matches the classroom preset with modelFamily=neox; its command reproduces its first two losses', () => {
+  const m = checkCommittedBase('classroom', 'neox');
+  const r = xalign(['world', 'pretrain', '--preset', 'classroom', '--set', 'modelFamily=neox', '--first-steps', '2', '--json'], { XALIGN_BACKEND: m.backend });
+  assert.equal(r.code, 0, r.stderr);
+  const v = JSON.parse(r.stdout);
+  assert.equal(v.configHash, m.configHash);
+  v.losses.forEach((l: number, i: number) => assert.ok(Math.abs(l - m.firstLosses[i]!) < 1e-4, `loss at step ${i + 1}: ${l} vs committed ${m.firstLosses[i]}`));
+  assert.deepEqual(v.committed, m.firstLosses.slice(0, 2), 'the first-steps check finds the committed NeoX base');
+});
+
 test('experiment run --condition multilingual: one model scored in every preset language and English; --lang is refused', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-multi-'));
   try {
