@@ -77,11 +77,12 @@ function checkCommittedBase(preset: string, family: 'llama' | 'neox' = 'llama'):
   return m;
 }
 
-test('the committed smoke base checkpoint matches the smoke preset and its command reproduces the first losses', () => {
-  const m = checkCommittedBase('smoke');
+/** Re-runs the smoke base's whole command (fresh store) and compares its manifest's first losses with the committed base's. */
+function reproduceSmokeBase(family: 'llama' | 'neox'): void {
+  const m = checkCommittedBase('smoke', family);
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-repro-'));
   try {
-    const r = xalign(['world', 'pretrain', '--preset', 'smoke', '--store', store, '--json'], { XALIGN_BACKEND: m.backend });
+    const r = xalign(['world', 'pretrain', '--preset', 'smoke', ...(family === 'llama' ? [] : ['--set', `modelFamily=${family}`]), '--store', store, '--json'], { XALIGN_BACKEND: m.backend });
     assert.equal(r.code, 0, r.stderr);
     const v = JSON.parse(r.stdout);
     assert.equal(v.manifest.configHash, m.configHash);
@@ -89,22 +90,17 @@ test('the committed smoke base checkpoint matches the smoke preset and its comma
   } finally {
     fs.rmSync(store, { recursive: true, force: true });
   }
+}
+
+test('the committed smoke base checkpoint matches the smoke preset and its command reproduces the first losses', () => {
+  reproduceSmokeBase('llama');
 });
 
 test('the committed NeoX smoke base matches the smoke preset with modelFamily=neox, and its command reproduces the first losses', () => {
   const m = checkCommittedBase('smoke', 'neox');
   assert.equal(m.spec.model.family, 'neox');
   assert.match(m.command, /--set modelFamily="?neox"? --out data\/world\/base-smoke-neox/);
-  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-repro-'));
-  try {
-    const r = xalign(['world', 'pretrain', '--preset', 'smoke', '--set', 'modelFamily=neox', '--store', store, '--json'], { XALIGN_BACKEND: m.backend });
-    assert.equal(r.code, 0, r.stderr);
-    const v = JSON.parse(r.stdout);
-    assert.equal(v.manifest.configHash, m.configHash);
-    v.manifest.firstLosses.forEach((l: number, i: number) => assert.ok(Math.abs(l - m.firstLosses[i]!) < 1e-4, `loss at step ${i + 1}: ${l} vs committed ${m.firstLosses[i]}`));
-  } finally {
-    fs.rmSync(store, { recursive: true, force: true });
-  }
+  reproduceSmokeBase('neox');
 });
 
 test('experiment run --condition continued-pretraining: the X text first, then English instructions; a result with both phases', () => {
