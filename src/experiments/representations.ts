@@ -18,6 +18,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sumStats } from '../eval/metrics/common';
 import { writeJsonAtomic } from '../io/atomic';
 import { loadModel } from '../model/checkpoint';
 import type { Tokenizer } from '../model/tokenizer';
@@ -161,14 +162,10 @@ export async function modelConsistency(modelDir: string, analysisDir: string, wo
     const pairs = answerPairs(world, lang, en, kept.answers[task]!.english, kept.answers[task]!.other);
     const stats = consistencyStats(pairs);
     out.segments[task] = { [lang]: stats };
-    out.metrics[task] = { [lang]: Object.fromEntries(CONSISTENCY_METRICS.map((m) => [m, consistencyScore(m, sumRows(stats[m]))])) as Record<ConsistencyMetric, number> };
+    out.metrics[task] = { [lang]: Object.fromEntries(CONSISTENCY_METRICS.map((m) => [m, consistencyScore(m, sumStats(stats[m], stats[m][0]?.length ?? 0))])) as Record<ConsistencyMetric, number> };
     out.samples[task] = pairs.slice(0, CONSISTENCY_SAMPLES).map((p, i) => ({ ...p, instruction: `${en[i]!.instruction}\n${en[i]!.input}`.trim(), correct: en[i]!.output }));
   }
   return out;
-}
-
-function sumRows(rows: readonly (readonly number[])[]): number[] {
-  return rows.reduce<number[]>((s, r) => r.map((v, k) => (s[k] ?? 0) + v), []);
 }
 
 /** A model to measure: its arm, seed and folders, and its stored result when it is a tuned one. */
