@@ -9,9 +9,9 @@
  *   That row changes two things (the recipe also has the X instructions), as the paper's
  *   comparison does; its control changes one: the pairs as a task with English
  *   instructions only (`translation-only`).
- *   Equal text: the X side of the same N pairs. Steps: the continued pre-training runs
- *   `tuneSteps` steps on that text before the instruction tuning's `tuneSteps`, so it has
- *   twice the recipe's steps (the comparison gives it more compute, not less).
+ *   Equal text: the X side of the same N pairs. Equal steps: the continued pre-training
+ *   spends the first half of the run's `tuneSteps` on that text and the rest on the
+ *   English instructions (src/experiments/spec.ts).
  * - Direction: the pairs X->English (`x-to-en`) and both ways (`both-directions`)
  *   against English->X (the recipe). Translation is tested English->X only, the
  *   direction `x-to-en` never trains, so its zero-shot scores are the fairer reading.

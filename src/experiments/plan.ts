@@ -56,7 +56,8 @@ export function labPlan(s: Settings): LabPlan {
 /** A short name of a run for progress lines: language, condition, seed and, with translation, its pairs. */
 export function runLabel(s: TuneSpec): string {
   const pairs = targetPairs(s);
-  return `${s.lang} ${s.condition} seed ${s.seed}${pairs > 0 ? ` ${s.data.real ? 'real' : pairs} pairs` : ''}`;
+  const family = s.base.model.family === 'llama' ? '' : ` (${s.base.model.family})`;
+  return `${s.lang} ${s.condition} seed ${s.seed}${pairs > 0 ? ` ${s.data.real ? 'real' : pairs} pairs` : ''}${family}`;
 }
 
 /** What {@link runLab} returns: each part of the plan's results, in the plan's order. */

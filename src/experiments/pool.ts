@@ -24,9 +24,11 @@ import { runTune } from './tune';
 import { configHash, type ExperimentResult, ResultStore } from './store';
 import { selectBackend } from '../backend';
 
-export interface PoolOptions extends Omit<RunOptions, 'onEvent' | 'command'> {
+export interface PoolOptions extends Omit<RunOptions, 'onEvent' | 'command' | 'baseDir'> {
   /** Child processes training at once (1: in this process). */
   workers: number;
+  /** The base-model folder to use where its manifest matches (RunOptions.baseDir); per spec when the pool mixes bases, e.g. two model families. */
+  baseDir?: string | ((spec: TuneSpec) => string | undefined);
   /** The command that regenerates one spec's result (provenance). */
   commandFor?: (spec: TuneSpec) => string;
   /**
@@ -79,14 +81,14 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
     return true;
   });
   // the base model(s), once each, before any worker starts
-  const bases = new Map(todo.map((i) => [configHash(specs[i]!.base), specs[i]!.base]));
-  for (const base of bases.values()) await runPretrain(base, { ...o, command: undefined });
+  const bases = new Map(todo.map((i) => [configHash(specs[i]!.base), specs[i]!]));
+  for (const spec of bases.values()) await runPretrain(spec.base, { ...o, baseDir: baseDirOf(o, spec), command: undefined });
   let trained = 0;
   if (o.workers === 1 || todo.length <= 1) {
     for (const i of todo) {
       if (o.stopAt !== undefined && Date.now() > o.stopAt) break;
       const t = performance.now();
-      const r = await runTune(specs[i]!, { ...o, command: o.commandFor?.(specs[i]!), onEvent: (e) => o.onProgress?.(i, e) });
+      const r = await runTune(specs[i]!, { ...o, baseDir: baseDirOf(o, specs[i]!), command: o.commandFor?.(specs[i]!), onEvent: (e) => o.onProgress?.(i, e) });
       results[i] = r.result;
       trained += r.reused || r.result.extra?.trainedBy ? 0 : 1;
       o.onProgress?.(i, { type: 'done', seconds: (performance.now() - t) / 1000 });
@@ -133,9 +135,13 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
   };
 }
 
+function baseDirOf(o: PoolOptions, spec: TuneSpec): string | undefined {
+  return typeof o.baseDir === 'function' ? o.baseDir(spec) : o.baseDir;
+}
+
 /** One worker process for one spec; resolves when it exits 0, rejects with its stderr tail otherwise. */
 function runChild(spec: TuneSpec, o: PoolOptions, onEvent: (e: TrainEvent & { phase: 'pretrain' | 'tune' }) => void, children: Set<ChildProcess>): Promise<void> {
-  const job: WorkerJob = { spec, storeRoot: o.store.root, preset: o.preset, backend: o.backend, command: o.commandFor?.(spec), baseDir: o.baseDir };
+  const job: WorkerJob = { spec, storeRoot: o.store.root, preset: o.preset, backend: o.backend, command: o.commandFor?.(spec), baseDir: baseDirOf(o, spec) };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, o.workerArgv ?? ['--import', 'tsx', WORKER], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XALIGN_WORKER: '1' } });
     children.add(child);

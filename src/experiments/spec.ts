@@ -99,7 +99,8 @@ export interface TuneSpec {
     /**
      * Continued pre-training before the tuning (absent: none): the X side of the first N
      * pairs of each language as language-model text, for `steps` steps, then the
-     * instruction tuning's own `train.steps`.
+     * instruction tuning's `train.steps`: the run's steps split in half, so the condition
+     * has as many steps in all as the others.
      */
     continued?: { texts: Record<string, number>; steps: number };
     real?: { fingerprint: string };
@@ -172,9 +173,12 @@ export function tuneSpecFromSettings(
   const real = Object.values(CONDITION_DEFS).filter((d) => d.translates && d.scope === 'one').map((d) => d.id);
   if (o.real && !real.includes(o.condition)) throw new RangeError(`experiment: real translation data needs a one-language condition with translation pairs (${real.join(', ')}), not ${o.condition}`);
   const { instructionLangs, tasks, translation, reverse, continued, evalLangs } = def.resolve({ lang: o.lang, languages, pairs });
+  // continued pre-training shares the run's steps with the tuning: the first half on the text, the rest on the instructions
+  if (continued && steps < 2) throw new RangeError(`experiment: ${o.condition} needs at least 2 steps (half continued pre-training, half tuning), got ${steps}`);
+  const continuedSteps = continued ? Math.floor(steps / 2) : 0;
   const train = trainConfig({
     objective: 'instruction', batching: s.tuneBatching as Batching,
-    steps, batchSize: s.tuneBatchSize, seqLen: s.tuneSeqLen, lr: s.tuneLr, seed, checkpointEvery: Math.max(1, Math.ceil(steps / 10)),
+    steps: steps - continuedSteps, batchSize: s.tuneBatchSize, seqLen: s.tuneSeqLen, lr: s.tuneLr, seed, checkpointEvery: Math.max(1, Math.ceil((steps - continuedSteps) / 10)),
   }, 'tune settings');
   return {
     kind: 'tune',
@@ -186,7 +190,7 @@ export function tuneSpecFromSettings(
     train,
     data: {
       tasks, perTask: s.worldTaskTrain, instructionLangs, translation, replayShare: s.tuneReplayShare,
-      ...(reverse ? { reverse } : {}), ...(continued ? { continued: { texts: continued, steps } } : {}),
+      ...(reverse ? { reverse } : {}), ...(continued ? { continued: { texts: continued, steps: continuedSteps } } : {}),
       ...(o.real ? { real: { fingerprint: realCorpusFingerprint() } } : {}),
     },
     format: { qaPeople: s.worldQaPeople as 1 | 2, qaAnswer: s.worldQaAnswer as TaskFormat['qaAnswer'], knowledgeAnswer: s.worldKnowledgeAnswer as TaskFormat['knowledgeAnswer'] },
@@ -262,6 +266,7 @@ export function tuneCommand(preset: { name: string; settings: Settings; overridd
   });
   const pairs = pairsOption(spec, preset.settings.worldTranslationPairs);
   const real = spec.data.real ? ' --real' : '';
-  const steps = spec.train.steps !== Math.max(1, preset.settings.tuneSteps) ? ` --steps ${spec.train.steps}` : '';
+  const total = spec.train.steps + (spec.data.continued?.steps ?? 0);
+  const steps = total !== Math.max(1, preset.settings.tuneSteps) ? ` --steps ${total}` : '';
   return `npx xalign experiment run --preset ${preset.name}${sets.join('')} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}${pairs}${steps}${real}`;
 }

@@ -5,4 +5,4 @@ export * from './generate';
 export * from './safetensors';
 export * from './tokenizer';
 export * from './transformer';
-export { dense, bmm, fastPaths, Rotary } from './ops';
+export { dense, bmm, fastPaths, gelu, Rotary } from './ops';

@@ -26,6 +26,8 @@ export const fastPaths = {
   depthwiseBmm: true,
   /** No gradient work for constant operands (the rotary permutation, the one-hot ids). */
   constOperands: true,
+  /** GELU (the NeoX MLP) with its derivative written out (off: automatic differentiation of the formula). */
+  geluGrad: true,
 };
 
 /**
@@ -127,12 +129,37 @@ export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor, ep
   return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, eps))), weight), bias) as tf.Tensor2D;
 }
 
-/** GELU, tanh approximation (Hendrycks and Gimpel 2016). */
+const GELU_C = Math.sqrt(2 / Math.PI);
+const GELU_A = 0.044715;
+
+/**
+ * GELU, tanh approximation (Hendrycks and Gimpel 2016): 0.5 x (1 + tanh(z)) with
+ * z = c (x + a x^3), computed as x sigmoid(2z) (the same function), with its derivative
+ * written out: s + x s (1 - s) 2c (1 + 3a x^2) for s = sigmoid(2z). Fewer elementwise
+ * ops than automatic differentiation of the formula (about 0.7 of the time on wasm).
+ */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  const c = Math.sqrt(2 / Math.PI);
-  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.square(x), x), 0.044715)), c);
+  return fastPaths.geluGrad ? geluCustom(x) : geluAutodiff(x);
+}
+
+function geluAutodiff(x: tf.Tensor): tf.Tensor {
+  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.square(x), x), GELU_A)), GELU_C);
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
 }
+
+const geluCustom = tf.customGrad((input, save) => {
+  const x = input as tf.Tensor;
+  const x2 = tf.square(x);
+  const s = tf.sigmoid(tf.mul(x, tf.add(tf.mul(x2, 2 * GELU_C * GELU_A), 2 * GELU_C)));
+  (save as tf.GradSaveFunc)([x, s]);
+  return {
+    value: tf.mul(x, s),
+    gradFunc: (dy, [x0, s0]) => {
+      const dz = tf.add(tf.mul(tf.square(x0!), 6 * GELU_C * GELU_A), 2 * GELU_C);
+      return tf.mul(dy as tf.Tensor, tf.add(s0!, tf.mul(tf.mul(x0!, tf.mul(s0!, tf.sub(1, s0!))), dz)));
+    },
+  };
+}) as (x: tf.Tensor) => tf.Tensor;
 
 /** SiLU / swish, the gate of SwiGLU. */
 export function silu(x: tf.Tensor): tf.Tensor {

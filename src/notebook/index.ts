@@ -13,7 +13,9 @@
 
 import type { ColumnTable } from 'arquero';
 import * as tslab from 'tslab';
+import { type PoolOptions, runLabel, type TuneSpec } from '../experiments';
 import { provenanceLine } from '../provenance';
+import { describeStep } from '../train/trainer';
 import { createSession, type Session } from '../session';
 import { type Figure, figureHtml, plotlyLoaderHtml, withProvenance } from '../viz/plot';
 import { tableHtml, type TableOptions } from '../viz/table';
@@ -31,6 +33,11 @@ export interface NotebookSession extends Session {
    * number of units done (and an optional note).
    */
   progress(label: string, total: number): (done: number, note?: string) => void;
+  /**
+   * A progress line for a pool of tuning runs, to pass as its `onProgress`: runs finished
+   * (trained now, with their time, or reused) and every tenth step of the runs in flight.
+   */
+  poolProgress(label: string, specs: readonly TuneSpec[]): NonNullable<PoolOptions['onProgress']>;
 }
 
 
@@ -43,6 +50,17 @@ export async function startNotebook(name: string): Promise<NotebookSession> {
       `<div class="xalign-banner" style="font-family:monospace;font-size:12px;color:#555">` +
       `${escapeHtml(provenanceLine(session.provenance))}<br>backend: ${escapeHtml(session.backend.reason)}</div>`,
   );
+  const progress = (label: string, total: number) => {
+    const display = tslab.newDisplay();
+    const start = Date.now();
+    return (done: number, note?: string) => {
+      const elapsed = (Date.now() - start) / 1000;
+      const frac = total > 0 ? Math.min(1, done / total) : 1;
+      const eta = frac > 0 && frac < 1 ? ` · ETA ${formatDuration((elapsed * (1 - frac)) / frac)}` : '';
+      const bar = '█'.repeat(Math.round(frac * 30)).padEnd(30, '░');
+      display.text(`${label} ${bar} ${done}/${total} · ${formatDuration(elapsed)}${eta}${note ? ` · ${note}` : ''}`);
+    };
+  };
   return {
     ...session,
     show(fig: Figure): void {
@@ -54,15 +72,13 @@ export async function startNotebook(name: string): Promise<NotebookSession> {
     markdown(text: string): void {
       tslab.display.markdown(text);
     },
-    progress(label: string, total: number) {
-      const display = tslab.newDisplay();
-      const start = Date.now();
-      return (done: number, note?: string) => {
-        const elapsed = (Date.now() - start) / 1000;
-        const frac = total > 0 ? Math.min(1, done / total) : 1;
-        const eta = frac > 0 && frac < 1 ? ` · ETA ${formatDuration((elapsed * (1 - frac)) / frac)}` : '';
-        const bar = '█'.repeat(Math.round(frac * 30)).padEnd(30, '░');
-        display.text(`${label} ${bar} ${done}/${total} · ${formatDuration(elapsed)}${eta}${note ? ` · ${note}` : ''}`);
+    progress,
+    poolProgress(label: string, specs: readonly TuneSpec[]) {
+      const bar = progress(label, specs.length);
+      let finished = 0;
+      return (i, e) => {
+        if (e.type === 'done' || e.type === 'reused') bar(++finished, `${runLabel(specs[i]!)} ${e.type === 'done' ? `in ${e.seconds.toFixed(0)} s` : 'reused'}`);
+        else if (e.type === 'step' && e.step % 10 === 0) bar(finished, `${runLabel(specs[i]!)}: ${describeStep(e)}`);
       };
     },
   };

@@ -111,9 +111,10 @@ test('experiment run --condition continued-pretraining: the X text first, then E
     const v = JSON.parse(r.stdout);
     assert.equal(v.result.spec.condition, 'continued-pretraining');
     assert.deepEqual(v.result.spec.data.instructionLangs, ['en']);
-    assert.deepEqual(v.result.spec.data.continued, { texts: { tr: 4 }, steps: 2 });
-    assert.deepEqual([v.result.extra.continued.steps, v.result.extra.continued.texts], [2, 4]);
-    assert.equal(v.result.training.steps, 2);
+    // tuneSteps=2: one step on the text, one on the instructions
+    assert.deepEqual(v.result.spec.data.continued, { texts: { tr: 4 }, steps: 1 });
+    assert.deepEqual([v.result.extra.continued.steps, v.result.extra.continued.texts], [1, 4]);
+    assert.equal(v.result.training.steps, 1);
     assert.ok(Number.isFinite(v.result.metrics.translation.tr.chrf));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -92,8 +92,9 @@ test('tune spec: a version-4 spec is read in today\'s shape, and only read', () 
 test('ablations: each is one change of data, at the steps of every other condition; the grid\'s specs are unchanged', () => {
   const s = resolvePreset('smoke').settings;
   const world = buildWorld(tuneSpecFromSettings(s, { lang: 'tr', condition: 'en-only' }).base.world);
-  const spec = (condition: Condition) => tuneSpecFromSettings(s, { lang: 'tr', condition, translationPairs: 12 });
+  const spec = (condition: Condition, steps?: number) => tuneSpecFromSettings(s, { lang: 'tr', condition, translationPairs: 12, steps });
   const recipe = spec('bilingual+translation');
+  const preset = resolvePreset('smoke');
   assert.deepEqual(ABLATION_CONDITIONS, ['continued-pretraining', 'translation-only', 'x-to-en', 'both-directions']);
   assert.ok(!('reverse' in recipe.data) && !('continued' in recipe.data), 'the paper\'s conditions keep their hashes: no new keys');
   const pairs = (sp: TuneSpec) => conditionRecords(world, sp).filter((r) => r.task === 'translation');
@@ -110,11 +111,14 @@ test('ablations: each is one change of data, at the steps of every other conditi
     assert.equal(r.instruction, worldTranslationInstruction('English', i, 'Turkish'));
   });
   assert.equal(pairs(spec('both-directions')).length, 24);
-  // continued pre-training: no pairs in the tuning; the X side of the same 12 pairs as text, for as many steps as the tuning
+  // continued pre-training: no pairs in the tuning; the X side of the same 12 pairs as text for the first half of the
+  // run's steps, the English instructions for the rest: as many steps in all as the recipe
   const cpt = spec('continued-pretraining');
   assert.deepEqual(cpt.data.instructionLangs, ['en']);
   assert.equal(pairs(cpt).length, 0);
-  assert.deepEqual(cpt.data.continued, { texts: { tr: 12 }, steps: cpt.train.steps });
+  assert.deepEqual(cpt.data.continued, { texts: { tr: 12 }, steps: Math.floor(recipe.train.steps / 2) });
+  assert.equal(cpt.data.continued!.steps + cpt.train.steps, recipe.train.steps, 'equal steps in all');
+  assert.ok(cpt.train.steps >= cpt.data.continued!.steps);
   const tok = BpeTokenizer.train(pairs(recipe).map((r) => r.output), 300);
   const text = continuedExamples(world, tok, cpt);
   // 12 short sentences are less than one batch: repeated whole until they fill one
@@ -123,7 +127,12 @@ test('ablations: each is one change of data, at the steps of every other conditi
   assert.deepEqual(text.slice(12, 24), text.slice(0, 12));
   assert.equal(tok.decode(text[0]!.response, { skipSpecial: true }).trim(), pairs(recipe)[0]!.output);
   assert.ok(text.every((e) => e.prompt.length === 0), 'language-model text: every token is scored');
-  for (const c of ABLATION_CONDITIONS) assert.equal(spec(c).train.steps, recipe.train.steps, `${c}: equal tuning steps`);
+  for (const c of ABLATION_CONDITIONS) assert.equal(spec(c).train.steps + (spec(c).data.continued?.steps ?? 0), recipe.train.steps, `${c}: equal steps`);
+  // an odd count: the tuning gets the extra step; one step cannot be split
+  assert.deepEqual([spec('continued-pretraining', 7).data.continued!.steps, spec('continued-pretraining', 7).train.steps], [3, 4]);
+  assert.throws(() => spec('continued-pretraining', 1), /continued-pretraining needs at least 2 steps \(half continued pre-training, half tuning\), got 1/);
+  assert.doesNotMatch(tuneCommand(preset, cpt), /--steps/, 'the split is not a --steps of its own');
+  assert.match(tuneCommand(preset, spec('continued-pretraining', 7)), /--steps 7( |$)/);
   assert.equal(targetPairs(cpt), 12);
   assert.equal(targetPairs(spec('x-to-en')), 12);
 });

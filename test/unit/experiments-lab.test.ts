@@ -143,6 +143,25 @@ test('pool: two worker processes give the results of one in-process run; a faili
   }
 });
 
+test('pool: one pool may mix model families; it asks for each spec\'s base folder', async () => {
+  const d = tmp('xalign-pool-families-');
+  try {
+    const llama = tinyTuneSpec('en-only');
+    const neox: typeof llama = { ...llama, base: { ...llama.base, model: { ...llama.base.model, family: 'neox' } } };
+    const asked: string[] = [];
+    const out = await runTunePool([llama, neox], {
+      store: new ResultStore(d), preset: 'test', backend: 'cpu', workers: 2,
+      baseDir: (spec) => void asked.push(spec.base.model.family),
+    });
+    assert.equal(out.trained, 2);
+    // once when its base is made, once when its run starts
+    assert.deepEqual(asked.sort(), ['llama', 'llama', 'neox', 'neox']);
+    assert.notEqual(out.results[0]!.extra!.baseConfigHash, out.results[1]!.extra!.baseConfigHash);
+  } finally {
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
 test('recorded run: read back from its folder, split into grid and series, analysed like a live one', async () => {
   const dir = tmp('xalign-recorded-');
   try {

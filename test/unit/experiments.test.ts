@@ -182,9 +182,9 @@ test('runner: a stored result is reused without training; the same spec in a fre
 
 interface Line { phase?: string; step?: number; loss?: number; resumed?: number; done?: string; reused?: boolean }
 
-function runChild(dir: string, killAtTuneStep?: number): Promise<{ lines: Line[]; killed: boolean }> {
-  return runJsonLinesChild<Line>(path.join(__dirname, '../fixtures/experiment-child.ts'), [dir], (line) =>
-    killAtTuneStep !== undefined && line.phase === 'tune' && line.step === killAtTuneStep);
+function runChild(dir: string, killAtTuneStep?: number, o: { condition?: string; phase?: string } = {}): Promise<{ lines: Line[]; killed: boolean }> {
+  return runJsonLinesChild<Line>(path.join(__dirname, '../fixtures/experiment-child.ts'), [dir, ...(o.condition ? [o.condition] : [])], (line) =>
+    killAtTuneStep !== undefined && line.phase === (o.phase ?? 'tune') && line.step === killAtTuneStep);
 }
 
 test('runner: a tuning run killed mid-way resumes from its checkpoint to the same losses and stores its result (cpu)', async () => {
@@ -211,6 +211,35 @@ test('runner: a tuning run killed mid-way resumes from its checkpoint to the sam
     assert.equal(third.lines.at(-1)!.reused, true);
   } finally {
     for (const d of [dk, ds]) fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test('runner: continued pre-training killed in either phase resumes there, to the losses and metrics of a run never killed (cpu)', async () => {
+  const spec = tinyTuneSpec('continued-pretraining');
+  const ds = tmp('xalign-cptstraight-');
+  const dirs: string[] = [ds];
+  try {
+    const straight = await runTune(spec, opts(new ResultStore(ds)));
+    const cpt = straight.result.extra!.continued as { steps: number; finalLoss: number };
+    assert.deepEqual([cpt.steps, straight.result.training.steps], [4, 4]);
+    // the continued pre-training reports its steps as phase 'pretrain': the base is pre-trained first, so its steps are not mistaken for them
+    for (const phase of ['pretrain', 'tune']) {
+      const dk = tmp(`xalign-cptkill-${phase}-`);
+      dirs.push(dk);
+      await runPretrain(spec.base, opts(new ResultStore(dk)));
+      const first = await runChild(dk, 3, { condition: 'continued-pretraining', phase });
+      assert.ok(first.killed, `killed at ${phase} step 3`);
+      const second = await runChild(dk, undefined, { condition: 'continued-pretraining' });
+      const resumed = second.lines.filter((l) => l.resumed !== undefined);
+      // checkpoints every 2 steps: a kill at step 3 resumes at step 2 of that phase; the finished phase before it resumes at its end
+      assert.deepEqual(resumed.map((l) => [l.phase, l.resumed]), phase === 'pretrain' ? [['pretrain', 2]] : [['pretrain', 4], ['tune', 2]], phase);
+      const stored = new ResultStore(dk).get(second.lines.at(-1)!.done!)!;
+      assert.deepEqual(stored.training.losses, straight.result.training.losses, phase);
+      assert.equal((stored.extra!.continued as { finalLoss: number }).finalLoss, cpt.finalLoss, phase);
+      assert.deepEqual(stored.metrics, straight.result.metrics, phase);
+    }
+  } finally {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   }
 });
 

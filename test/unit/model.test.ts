@@ -12,6 +12,8 @@ import {
   dense,
   encodeInstruction,
   encodeSafetensors,
+  fastPaths,
+  gelu,
   generate,
   loadModel,
   modelConfig,
@@ -182,7 +184,7 @@ test('checkpoints round-trip and name what does not match', async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('wasm fast paths (explicit-transpose gradients, depthwise batched matmul) match plain matMul gradients', async () => {
+test('wasm fast paths (explicit-transpose gradients, depthwise batched matmul, GELU derivative) match automatic differentiation', async () => {
   await selectBackend('wasm');
   try {
     const rng = new Rng(4);
@@ -205,6 +207,21 @@ test('wasm fast paths (explicit-transpose gradients, depthwise batched matmul) m
     const [hx, hw] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D))))([x, w]);
     close(gx!, hx!, 'd dense / dx');
     close(gw!, hw!, 'd dense / dw');
+    // GELU with its derivative written out against automatic differentiation of the tanh formula, on values far into both tails
+    const z = tf.tensor1d(Array.from({ length: 200 }, (_, i) => (i - 100) / 10));
+    const dy = tf.tensor1d(Array.from({ length: 200 }, () => rng.normal()));
+    const geluOf = (on: boolean) => {
+      fastPaths.geluGrad = on;
+      try {
+        return [gelu(z), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(gelu(t), dy)))(z)];
+      } finally {
+        fastPaths.geluGrad = true;
+      }
+    };
+    const [[v1, d1], [v0, d0]] = [geluOf(true), geluOf(false)];
+    close(v1!, v0!, 'gelu');
+    close(d1!, d0!, 'd gelu / dx');
+    assert.ok(Math.abs(v1!.dataSync()[100 + 10]! - 0.8412) < 1e-3, 'gelu(1) = 0.8412 (tanh approximation)');
   } finally {
     await selectBackend('cpu');
   }
