@@ -22,3 +22,4 @@ export * from './copy-probe';
 export * from './representations';
 export * from './representation-report';
 export * from './ablations';
+export * from './code-switching';

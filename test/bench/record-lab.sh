@@ -3,7 +3,7 @@
 # notebook 05's arms too), for the notebooks to show under its own label
 # (docs/experiments.md, "Recorded runs").
 #
-#   bash test/bench/record-lab.sh NAME [lab.cjs grid options]
+#   bash test/bench/record-lab.sh NAME [lab.cjs grid options]   (NAME may be a path: ablations/code-switching-0.6)
 #   e.g. bash test/bench/record-lab.sh classroom-200 --preset classroom --set tuneSteps=200 \
 #          --base data/world/base-classroom --workers 2 --minutes 100 --backend wasm
 #
@@ -25,5 +25,8 @@ store="out/recorded/$name"
 XALIGN_ROOT="$PWD" XALIGN_COMMIT="$(git rev-parse --short=10 HEAD)" node "$B/lab.cjs" grid --store "$store" "$@"
 mkdir -p "data/recorded/$name"
 cp "$store/recorded.json" "$store/results.json" "data/recorded/$name/"
-npx tsx test/bench/recorded-points.ts "data/recorded/$name"
+case " $* " in
+  *" --grid-only "*) ;; # no scaling series, so no points
+  *) npx tsx test/bench/recorded-points.ts "data/recorded/$name" ;;
+esac
 echo "recorded: data/recorded/$name (commit it with its README.md)"

@@ -4,7 +4,7 @@
  * Node.js packages). It records a longer run of notebook 02's grid than the notebook
  * can afford on a laptop, for the notebook to show under a "recorded" label:
  *
- *   node lab.cjs grid --preset P [--set k=v ...] --base DIR --store DIR --workers N [--minutes M] [--backend B] [--extra-langs a,b] [--multilingual]
+ *   node lab.cjs grid --preset P [--set k=v ...] --base DIR --store DIR --workers N [--minutes M] [--backend B] [--extra-langs a,b] [--multilingual] [--grid-only]
  *   node lab.cjs worker        (started by the pool; reads one job on stdin)
  *
  * `grid` measures gamma on the base model, then runs the three conditions for every
@@ -12,7 +12,9 @@
  * series and the grid of `--extra-langs`, in that order, `workers` processes at a time,
  * starting no new run after M minutes. With --multilingual it then fits the laws to the
  * series and trains notebook 05's arms (src/experiments/multilingual.ts) in the time
- * left. It writes STORE/recorded.json: the command,
+ * left. With --grid-only it runs the paired grid of `labGridLanguages` and nothing else
+ * (e.g. an ablation of a pre-training setting; gamma is still measured in every
+ * language named). It writes STORE/recorded.json: the command,
  * machine, backend, commit (XALIGN_COMMIT), times, gamma per language and which specs
  * finished. Every finished run is a normal result file of the store.
  */
@@ -42,6 +44,7 @@ async function grid(): Promise<void> {
       backend: { type: 'string', default: 'webgpu' },
       'extra-langs': { type: 'string', default: '' },
       multilingual: { type: 'boolean', default: false },
+      'grid-only': { type: 'boolean', default: false },
     },
   });
   const t0 = Date.now();
@@ -62,7 +65,7 @@ async function grid(): Promise<void> {
   log(`gamma ${JSON.stringify(gamma)}`);
   const seeds = Array.from({ length: S.seeds }, (_, i) => S.seed + i);
   const gridOf = (langs: readonly string[]) => langs.flatMap((lang) => seeds.flatMap((seed) => CONDITIONS.map((condition) => tuneSpecFromSettings(S, { lang, condition, seed }))));
-  const specs = [...gridOf(S.labLanguages), ...scalingSpecs(S, S.labLanguages), ...scalingSpecs(S, extra), ...gridOf(extra)];
+  const specs = values['grid-only'] ? gridOf(S.labGridLanguages) : [...gridOf(S.labLanguages), ...scalingSpecs(S, S.labLanguages), ...scalingSpecs(S, extra), ...gridOf(extra)];
   let unique = [...new Map(specs.map((s) => [configHash(s), s])).values()];
   const started = new Date().toISOString();
   const cpus = os.cpus();
