@@ -22,3 +22,4 @@ export * from './allocation';
 export * from './data';
 export * from './world';
 export * from './experiments';
+export * from './bridge';

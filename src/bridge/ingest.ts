@@ -1,0 +1,149 @@
+/**
+ * What comes back from a real run (paper scale), read into xalign's analyses:
+ *
+ * - a scores table, CSV with the header `language,pairs,metric,value,seed` (`seed` may be
+ *   empty; `#` lines are comments), one measurement per line;
+ * - a predictions folder: one JSONL file per task and language, named
+ *   `TASK_LANG[_pN][_sS].jsonl` (N pairs, seed S; e.g. `translation_zh_p10000_s1.jsonl`),
+ *   each line `{"prediction": "...", "reference": "..." | ["...", ...]}`, scored here with
+ *   the project's metrics (translation chrF and BLEU, QA and knowledge `contains`,
+ *   summarisation ROUGE-L).
+ *
+ * Both become the same rows; `scorePoints` turns them into the scaling points that
+ * `xalign fit` and notebook 03 read (mean over seeds per language and size). Every error
+ * names the file and line.
+ */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { scoreCorpus } from '../eval/metrics';
+import { corpusContains } from '../eval/metrics/exact-match';
+import type { ScalingPoint } from '../scaling/law';
+
+export interface ScoreRow {
+  language: string;
+  /** Translation pairs the model was tuned with (0 for none). */
+  pairs: number;
+  metric: string;
+  value: number;
+  seed: number | null;
+  /** Where the row came from: `file:line`, or the predictions file. */
+  source: string;
+}
+
+const HEADER = ['language', 'pairs', 'metric', 'value', 'seed'] as const;
+
+/** Reads a scores table; see the module comment. */
+export function readScoresTable(file: string): ScoreRow[] {
+  if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
+  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+  let cols: string[] | null = null;
+  const rows: ScoreRow[] = [];
+  lines.forEach((line, i) => {
+    const at = `${file}:${i + 1}`;
+    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
+    const cells = line.split(',').map((c) => c.trim());
+    if (!cols) {
+      const missing = HEADER.filter((h) => h !== 'seed' && !cells.includes(h));
+      if (missing.length) throw new Error(`${at}: the header must name ${HEADER.join(', ')} (seed may be left out); missing ${missing.join(', ')}`);
+      cols = cells;
+      return;
+    }
+    if (cells.length !== cols.length) throw new Error(`${at}: ${cells.length} fields, the header has ${cols.length}`);
+    const get = (k: string) => cells[cols!.indexOf(k)] ?? '';
+    const language = get('language');
+    if (!/^[a-z]{2,3}$/.test(language)) throw new Error(`${at}: language must be a 2-3 letter lower-case code, got "${language}"`);
+    const pairs = Number(get('pairs'));
+    if (get('pairs') === '' || !Number.isInteger(pairs) || pairs < 0) throw new Error(`${at}: pairs must be a whole number >= 0, got "${get('pairs')}"`);
+    const metric = get('metric');
+    if (!/^[A-Za-z][A-Za-z0-9_.+-]*$/.test(metric)) throw new Error(`${at}: metric must be a name such as chrf or contains, got "${metric}"`);
+    const value = Number(get('value'));
+    if (get('value') === '' || !Number.isFinite(value)) throw new Error(`${at}: value must be a number, got "${get('value')}"`);
+    const s = cols.includes('seed') ? get('seed') : '';
+    const seed = s === '' ? null : Number(s);
+    if (seed !== null && !Number.isInteger(seed)) throw new Error(`${at}: seed must be a whole number or empty, got "${s}"`);
+    rows.push({ language, pairs, metric, value, seed, source: at });
+  });
+  if (!cols) throw new Error(`${file}: no header line (${HEADER.join(',')})`);
+  if (rows.length === 0) throw new Error(`${file}: no rows after the header`);
+  return rows;
+}
+
+/** The metrics each task is scored with. */
+export const INGEST_TASKS: Readonly<Record<string, readonly string[]>> = {
+  translation: ['chrf', 'bleu'],
+  qa: ['contains'],
+  knowledge: ['contains'],
+  summarization: ['rougeL'],
+};
+
+const PREDICTIONS_FILE = /^([a-z]+)_([a-z]{2,3})(?:_p(\d+))?(?:_s(\d+))?\.jsonl$/;
+
+/** Scores every `TASK_LANG[_pN][_sS].jsonl` file of a folder; see the module comment. */
+export function scorePredictions(dir: string): ScoreRow[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir}: not a folder`);
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  if (files.length === 0) throw new Error(`${dir}: no .jsonl predictions (TASK_LANG[_pN][_sS].jsonl)`);
+  return files.flatMap((name) => {
+    const file = path.join(dir, name);
+    const m = PREDICTIONS_FILE.exec(name);
+    if (!m) throw new Error(`${file}: the name must be TASK_LANG[_pN][_sS].jsonl, e.g. translation_zh_p10000_s1.jsonl`);
+    const [, task, language, p, s] = m;
+    const metrics = INGEST_TASKS[task!];
+    if (!metrics) throw new Error(`${file}: unknown task "${task}"; known: ${Object.keys(INGEST_TASKS).join(', ')}`);
+    const hyps: string[] = [];
+    const refs: string[][] = [];
+    fs.readFileSync(file, 'utf8').split(/\r?\n/).forEach((line, i) => {
+      if (line.trim() === '') return;
+      let rec: { prediction?: unknown; reference?: unknown };
+      try {
+        rec = JSON.parse(line);
+      } catch (e) {
+        throw new Error(`${file}:${i + 1}: not valid JSON (${(e as Error).message})`);
+      }
+      const ref = typeof rec.reference === 'string' ? [rec.reference] : rec.reference;
+      if (typeof rec.prediction !== 'string') throw new Error(`${file}:${i + 1}: "prediction" must be a string`);
+      if (!Array.isArray(ref) || ref.length === 0 || !ref.every((r) => typeof r === 'string')) throw new Error(`${file}:${i + 1}: "reference" must be a string or a list of strings`);
+      hyps.push(rec.prediction);
+      refs.push(ref as string[]);
+    });
+    if (hyps.length === 0) throw new Error(`${file}: no predictions`);
+    // sacrebleu's layout: one stream per reference position (a record with fewer references repeats its first)
+    const streams = Array.from({ length: Math.max(...refs.map((r) => r.length)) }, (_, k) => refs.map((r) => r[k] ?? r[0]!));
+    const golds = streams.length === 1 ? streams[0]! : streams;
+    const value = (metric: string): number => {
+      if (metric === 'contains') return corpusContains(hyps, golds).score;
+      if (metric === 'rougeL') return scoreCorpus('rouge', hyps, streams[0]!, { lang: language }).score;
+      return scoreCorpus(metric, hyps, golds, { lang: language }).score;
+    };
+    return metrics.map((metric) => ({ language: language!, pairs: p ? Number(p) : 0, metric, value: value(metric), seed: s ? Number(s) : null, source: file }));
+  });
+}
+
+/** Rows of a file (a scores table) or a folder (predictions). */
+export function ingest(target: string): ScoreRow[] {
+  if (!fs.existsSync(target)) throw new Error(`${target}: no such file or folder`);
+  return fs.statSync(target).isDirectory() ? scorePredictions(target) : readScoresTable(target);
+}
+
+/** Mean over seeds per language, metric and size: the rows as one value each. */
+export function meanScores(rows: readonly ScoreRow[]): { language: string; metric: string; pairs: number; seeds: number; mean: number }[] {
+  const groups = new Map<string, ScoreRow[]>();
+  for (const r of rows) {
+    const k = `${r.language}\t${r.metric}\t${r.pairs}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups.values()].map((g) => ({ language: g[0]!.language, metric: g[0]!.metric, pairs: g[0]!.pairs, seeds: g.length, mean: g.reduce((t, r) => t + r.value, 0) / g.length }))
+    .sort((a, b) => a.language.localeCompare(b.language) || a.metric.localeCompare(b.metric) || a.pairs - b.pairs);
+}
+
+/** Scaling points of one metric (sizes > 0, mean over seeds), with each language's gamma; a language without gamma is an error naming it. */
+export function scorePoints(rows: readonly ScoreRow[], metric: string, gamma: Readonly<Record<string, number>>): ScalingPoint[] {
+  const means = meanScores(rows).filter((m) => m.metric === metric && m.pairs > 0);
+  if (means.length === 0) throw new Error(`no ${metric} rows with pairs > 0 to fit`);
+  return means.map((m) => {
+    const g = gamma[m.language];
+    if (g === undefined) throw new Error(`no gamma for ${m.language}: give it with --gamma ${m.language}=VALUE`);
+    return { language: m.language, gamma: g, x: m.pairs, score: m.mean };
+  });
+}
