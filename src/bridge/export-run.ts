@@ -55,7 +55,7 @@ export interface ExportRunOptions {
   recipe: ExportRecipe;
   /** Target languages: one gives a bilingual run, several one multilingual run. */
   langs: readonly string[];
-  /** Translation pairs per language (the recipe only); absent: every train pair the corpus has. */
+  /** Translation pairs per language (the recipe only), one count for each language (0: none); absent: every train pair the corpus has. */
   pairs?: Readonly<Record<string, number>>;
   registry: ReadonlyMap<string, Dataset>;
   out: string;
@@ -88,7 +88,7 @@ export function batchSplit(gpus: number, globalBatch: number = PAPER_TRAINING.gl
 export function recipeSpec(recipe: ExportRecipe, langs: readonly string[], pairs: Readonly<Record<string, number>>): string {
   const parts = ['alpaca_en'];
   if (recipe !== 'en-only') parts.push(...langs.map((l) => `alpaca_${l}`));
-  if (recipe === 'bilingual+translation') parts.push(...langs.map((l) => `translation_xalign_en-${l}[0:${pairs[l]}]`));
+  if (recipe === 'bilingual+translation') parts.push(...langs.filter((l) => (pairs[l] ?? 0) > 0).map((l) => `translation_xalign_en-${l}[0:${pairs[l]}]`));
   return parts.join('+');
 }
 
@@ -102,13 +102,16 @@ export function exportRun(o: ExportRunOptions): ExportedRun {
   const train: Record<string, Pair[]> = Object.fromEntries(o.langs.map((l) => [l, loadTranslation(o.registry.get(`translation_xalign_en-${l}`)!)]));
   const pairs: Record<string, number> = {};
   if (o.recipe === 'bilingual+translation') {
-    for (const l of o.langs) {
-      const n = o.pairs?.[l] ?? train[l]!.length;
-      if (!Number.isInteger(n) || n < 1) throw new RangeError(`export run: pairs for ${l} must be a positive integer, got ${n}`);
-      if (n > train[l]!.length) throw new RangeError(`export run: ${n} pairs asked for ${l}, the corpus has ${train[l]!.length} (translation_xalign_en-${l})`);
-      pairs[l] = n;
-    }
     for (const l of Object.keys(o.pairs ?? {})) if (!o.langs.includes(l)) throw new RangeError(`export run: pairs given for "${l}", which is not among --lang (${o.langs.join(', ')})`);
+    for (const l of o.langs) {
+      // a count per language is the whole answer: a language left out is a mistake, not "all its pairs"
+      if (o.pairs && o.pairs[l] === undefined) throw new RangeError(`export run: the pairs give no count for ${l} (give every --lang one; 0 for none)`);
+      const n = o.pairs ? o.pairs[l]! : train[l]!.length;
+      if (!Number.isInteger(n) || n < 0) throw new RangeError(`export run: pairs for ${l} must be an integer >= 0, got ${n}`);
+      if (n > train[l]!.length) throw new RangeError(`export run: ${n} pairs asked for ${l}, the corpus has ${train[l]!.length} (translation_xalign_en-${l})`);
+      if (n > 0) pairs[l] = n;
+    }
+    if (Object.keys(pairs).length === 0) throw new RangeError('export run: the recipe needs translation pairs in at least one language');
   } else if (o.pairs && Object.keys(o.pairs).length) throw new RangeError(`export run: recipe ${o.recipe} has no translation task; leave the pairs out`);
   const spec = recipeSpec(o.recipe, o.langs, pairs);
   const dir = path.resolve(o.out);
@@ -148,7 +151,8 @@ export function exportRun(o: ExportRunOptions): ExportedRun {
   }
   write('build_train_json.py', BUILD_TRAIN_JSON, 0o755);
   write('launch.sh', launchScript(o.seed), 0o755);
-  write('README.md', folderReadme({ spec, recipe: o.recipe, langs: o.langs, missing, command: o.command }));
+  const names = o.langs.map((l) => `translation_${l}${pairs[l] ? `_p${pairs[l]}` : ''}_sS.jsonl`);
+  write('README.md', folderReadme({ spec, recipe: o.recipe, langs: o.langs, missing, command: o.command, names }));
   const result: ExportedRun = { dir, spec, pairs, records, missing, files: [...files, 'export.json'] };
   writeJsonAtomic(path.join(dir, 'export.json'), {
     recipe: o.recipe, langs: o.langs, spec, pairs, records, missing, seed: o.seed, training: PAPER_TRAINING, trainer: TRAINER,
@@ -165,18 +169,20 @@ then shuffled with the seed given. Written by xalign export run."""
 import json, os, random, re, sys
 
 def main(folder, seed, out):
-    spec = open(os.path.join(folder, 'data', 'dataset_spec.txt'), encoding='utf-8').read().strip()
+    spec_file = os.path.join(folder, 'data', 'dataset_spec.txt')
+    spec = open(spec_file, encoding='utf-8').read().strip()
     records = []
     for part in spec.split('+'):
-        m = re.fullmatch(r'([A-Za-z0-9_.-]+)(?:\\[(\\d*):(\\d*)\\])?', part.strip())
+        m = re.fullmatch(r'([A-Za-z0-9_.-]+)(?:\\[(-?\\d+)?:(-?\\d+)?\\])?', part.strip())
         if not m:
-            sys.exit(f'dataset_spec.txt: cannot read "{part}"')
+            sys.exit(f'{spec_file}: cannot read "{part}" (NAME or NAME[start:end])')
         name, start, end = m.group(1), m.group(2), m.group(3)
         path = os.path.join(folder, 'data', name + '.json')
         if not os.path.exists(path):
             sys.exit(f'{path}: missing; the dataset "{name}" must be supplied (see README.md)')
         rows = json.load(open(path, encoding='utf-8'))
-        rows = rows[int(start) if start else 0:int(end) if end else len(rows)]
+        # Python's slice, negative bounds counting from the end (as the spec's own parser reads them)
+        rows = rows[slice(int(start) if start else None, int(end) if end else None)]
         for r in rows:
             records.append({k: r.get(k, '') for k in ('instruction', 'input', 'output')})
     random.Random(seed).shuffle(records)
@@ -195,14 +201,17 @@ function launchScript(seed: number): string {
 #
 #   MODEL=/path/to/llama-7b ALPACA=/path/to/stanford_alpaca bash launch.sh [--dry-run]
 #
-# NGPUS (default: the GPUs nvidia-smi lists) sets the processes; the per-device batch (at
+# NGPUS (default: the devices of CUDA_VISIBLE_DEVICES, else the GPUs nvidia-smi lists) sets the processes; the per-device batch (at
 # most ${t.maxPerDeviceBatch}) and gradient accumulation are computed so that the global batch stays ${t.globalBatch}.
 # OUT (default: ./output) receives the checkpoints and train.json.
 set -euo pipefail
 cd "$(dirname "$0")"
 DRY=0
 [ "\${1:-}" = "--dry-run" ] && DRY=1
-if [ -z "\${NGPUS:-}" ]; then NGPUS=$(nvidia-smi -L 2>/dev/null | wc -l || echo 0); fi
+if [ -z "\${NGPUS:-}" ]; then
+  if [ -n "\${CUDA_VISIBLE_DEVICES:-}" ]; then NGPUS=$(echo "$CUDA_VISIBLE_DEVICES" | tr ',' '\\n' | grep -c .)
+  else NGPUS=$( (nvidia-smi -L 2>/dev/null || true) | grep -c '^GPU ' || true); fi
+fi
 if ! [[ "$NGPUS" =~ ^[1-9][0-9]*$ ]]; then echo "launch.sh: NGPUS must be a positive integer (no GPU found: set NGPUS)" >&2; exit 2; fi
 GLOBAL=${t.globalBatch}
 PER=${t.maxPerDeviceBatch}
@@ -226,7 +235,7 @@ python3 build_train_json.py . ${seed} "$OUT/train.json"
 `;
 }
 
-function folderReadme(o: { spec: string; recipe: ExportRecipe; langs: readonly string[]; missing: string[]; command: string }): string {
+function folderReadme(o: { spec: string; recipe: ExportRecipe; langs: readonly string[]; missing: string[]; command: string; names: string[] }): string {
   const names = o.langs.map((l) => LANGUAGE_NAMES[l] ?? l).join(', ');
   return `# A real run of the recipe: ${o.recipe}, ${names}
 
@@ -257,8 +266,10 @@ MODEL=/path/to/llama-7b ALPACA=/path/to/stanford_alpaca bash launch.sh
 ## Bring the results back
 
 Decode the prompts of \`eval/translation_en-XX.jsonl\` (greedy, as the paper), then write one
-JSONL file per task and language, \`TASK_LANG.jsonl\` with lines \`{"prediction": ..., "reference": ...}\`,
-in a folder, and read it with \`npx xalign ingest FOLDER\` (scored with xalign's metrics); or a
-table \`language,pairs,metric,value,seed\` read with \`npx xalign ingest FILE.csv\`.
+JSONL file per task and language, lines \`{"prediction": ..., "reference": ...}\`, in a folder, named
+with the run's pairs and seed so that the scaling fit can place them: ${o.names.map((n) => `\`${n}\``).join(', ')}
+(S = the seed; \`qa_XX\`, \`knowledge_XX\`, \`summarization_XX\` the same way). Read the folder with
+\`npx xalign ingest FOLDER\` (scored with xalign's metrics), or a table \`language,pairs,metric,value,seed\`
+with \`npx xalign ingest FILE.csv\`.
 `;
 }

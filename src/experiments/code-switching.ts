@@ -111,13 +111,16 @@ export function codeSwitchRows(
     return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
   };
   return CONDITIONS.flatMap((condition) => {
-    const rs = results.filter((r) => r.kind === 'tune' && (r.spec as TuneSpec).lang === o.lang && (r.spec as TuneSpec).condition === condition);
+    // one result per seed (the first), so that the mean is over seeds
+    const bySeed = new Map<number, ExperimentResult>();
+    for (const r of results) if (r.kind === 'tune' && (r.spec as TuneSpec).lang === o.lang && (r.spec as TuneSpec).condition === condition && !bySeed.has((r.spec as TuneSpec).seed)) bySeed.set((r.spec as TuneSpec).seed, r);
+    const rs = [...bySeed.values()];
     if (rs.length === 0) return [];
     return [{
       share: o.share, source: o.source, lang: o.lang,
       baseFinalLoss: finalLoss,
       probeStrict: probe?.contains ?? null, probeAny: probe?.containsAny ?? null, probeRank: probe?.rank ?? null,
-      gamma: o.gamma ?? null, condition, seeds: new Set(rs.map((r) => (r.spec as TuneSpec).seed)).size,
+      gamma: o.gamma ?? null, condition, seeds: rs.length,
       translationChrf: mean(rs, 'translation', o.lang, 'chrf'),
       knowledgeContains: mean(rs, 'knowledge', o.lang, 'contains'),
       knowledgeContainsAny: mean(rs, 'knowledge', o.lang, 'containsAny'),
@@ -128,14 +131,14 @@ export function codeSwitchRows(
   });
 }
 
-/** One score of the rows as grouped bars: a group per share and source, a bar per condition. */
+/** One score of the rows as grouped bars: a group per share and source, a bar per condition (none where the score was not measured). */
 export function codeSwitchFigure(rows: readonly CodeSwitchRow[], score: keyof CodeSwitchRow, title: string): Figure {
   const groups = [...new Set(rows.map((r) => `${r.share} (${r.source})`))];
   return barFigure(groups, CONDITIONS.map((c) => ({
     name: c,
     y: groups.map((g) => {
       const r = rows.find((x) => x.condition === c && `${x.share} (${x.source})` === g);
-      return r && typeof r[score] === 'number' ? (r[score] as number) : 0;
+      return r && typeof r[score] === 'number' ? (r[score] as number) : Number.NaN;
     }),
   })), { title, xTitle: 'code-switching share of pre-training (source)', yTitle: String(score) });
 }

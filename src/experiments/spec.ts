@@ -173,12 +173,12 @@ export function tuneSpecFromSettings(
   const real = Object.values(CONDITION_DEFS).filter((d) => d.translates && d.scope === 'one').map((d) => d.id);
   if (o.real && !real.includes(o.condition)) throw new RangeError(`experiment: real translation data needs a one-language condition with translation pairs (${real.join(', ')}), not ${o.condition}`);
   const { instructionLangs, tasks, translation, reverse, continued, evalLangs } = def.resolve({ lang: o.lang, languages, pairs });
-  // continued pre-training shares the run's steps with the tuning: the first half on the text, the rest on the instructions
-  if (continued && steps < 2) throw new RangeError(`experiment: ${o.condition} needs at least 2 steps (half continued pre-training, half tuning), got ${steps}`);
-  const continuedSteps = continued ? Math.floor(steps / 2) : 0;
+  // continued pre-training shares the run's steps with the tuning: the first half on the text, the rest on the
+  // instructions (one step cannot be split: then one of each)
+  const continuedSteps = continued ? Math.max(1, Math.floor(steps / 2)) : 0;
   const train = trainConfig({
     objective: 'instruction', batching: s.tuneBatching as Batching,
-    steps: steps - continuedSteps, batchSize: s.tuneBatchSize, seqLen: s.tuneSeqLen, lr: s.tuneLr, seed, checkpointEvery: Math.max(1, Math.ceil((steps - continuedSteps) / 10)),
+    steps: Math.max(1, steps - continuedSteps), batchSize: s.tuneBatchSize, seqLen: s.tuneSeqLen, lr: s.tuneLr, seed, checkpointEvery: Math.max(1, Math.ceil(Math.max(1, steps - continuedSteps) / 10)),
   }, 'tune settings');
   return {
     kind: 'tune',

@@ -12,6 +12,7 @@ import { scoreCorpus } from '../../src/eval/metrics';
 
 const BIN = path.join(__dirname, '../../bin/xalign.cjs');
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
+const readFileText = (f: string) => fs.readFileSync(f, 'utf8');
 
 function xalign(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
@@ -60,6 +61,12 @@ test('export run: data under the public code\'s names, a spec that parses and se
     const train = JSON.parse(fs.readFileSync(path.join(out, 'train.json'), 'utf8')) as { output: string }[];
     assert.equal(train.length, 2 + 1 + 1 + 10 + 4);
     assert.ok(train.some((t) => t.output === '句-9') && !train.some((t) => t.output === '句-10'), 'the slice [0:10] takes pairs 0-9');
+    // open and negative bounds, as the project's spec parser reads them
+    fs.writeFileSync(path.join(out, 'data', 'dataset_spec.txt'), 'translation_xalign_en-zh[-3:]+translation_xalign_en-el[:2]\n');
+    assert.equal(py([out, '1', path.join(out, 'tail.json')]).status, 0);
+    const tail = (JSON.parse(fs.readFileSync(path.join(out, 'tail.json'), 'utf8')) as { output: string }[]).map((t) => t.output).sort();
+    assert.deepEqual(tail, ['λ-0', 'λ-1', '句-10', '句-11', '句-9']);
+    assert.match(readFileText(path.join(out, 'README.md')), /`translation_zh_p10_sS\.jsonl`, `translation_el_p4_sS\.jsonl`/);
     // the launch script: valid bash; the global batch stays 128 on 1, 4 and 8 GPUs; 3 GPUs cannot make it
     assert.equal(spawnSync('bash', ['-n', path.join(out, 'launch.sh')]).status, 0);
     for (const [gpus, per, accum] of [[1, 4, 32], [4, 4, 8], [8, 4, 4]] as const) {
@@ -93,6 +100,7 @@ test('export run: mistakes are refused with what is wrong', () => {
       [['--recipe', 'en-only', '--lang', 'zh', '--pairs', '5'], /recipe en-only has no translation task/],
       [['--recipe', 'recipe', '--lang', 'zh'], /--recipe must be one of en-only, bilingual, bilingual\+translation, got "recipe"/],
       [['--recipe', 'bilingual+translation', '--lang', 'zh', '--pairs', 'zh=5,el=2'], /pairs given for "el", which is not among --lang \(zh\)/],
+      [['--recipe', 'bilingual+translation', '--lang', 'zh,el', '--pairs', 'zh=5'], /the pairs give no count for el \(give every --lang one; 0 for none\)/],
       [['--recipe', 'bilingual+translation', '--lang', 'zh', '--allocation', 'optimal', '--budget', '10'], /--allocation needs --budget C and --laws FILE\.json/],
     ];
     // an allocation of 10 pairs under the example laws, each language capped at its corpus (el has 5)
@@ -101,6 +109,7 @@ test('export run: mistakes are refused with what is wrong', () => {
     assert.equal(ok.code, 0, ok.stderr);
     const pairs = JSON.parse(ok.stdout).pairs as Record<string, number>;
     assert.equal(pairs.zh! + pairs.el!, 10);
+    assert.equal(JSON.parse(ok.stdout).spec.split('+').filter((x: string) => x.startsWith('translation_')).length, Object.values(pairs).filter((n) => n > 0).length, 'a language allocated 0 pairs has no translation set');
     assert.ok(pairs.el! <= 5 && pairs.zh! <= 12, JSON.stringify(pairs));
     for (const [args, re] of cases) {
       const r = run(args);

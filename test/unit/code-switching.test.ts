@@ -18,6 +18,9 @@ test('code-switching: the design study\'s file reads back with both shares, ever
   assert.match(lines[1]!, /^share 0 \(design study\): the base completes 20% of held-out el facts in any language \(gamma 0\.521\); after tuning, knowledge in el \(any language\) en-only 4\.2%, bilingual 2\.5%, bilingual\+translation 3\.3%$/);
   const fig = codeSwitchFigure(rows, 'knowledgeContainsAny', 't');
   assert.deepEqual(fig.data.map((d) => (d as { y: number[] }).y), [[5.8, 4.2], [2.5, 2.5], [1.7, 3.3]]);
+  // a score not measured is a gap, not a zero
+  const gap = codeSwitchFigure(rows.filter((r) => !(r.share === 0 && r.condition === 'bilingual')), 'knowledgeContainsAny', 't');
+  assert.ok(Number.isNaN((gap.data[1] as { y: number[] }).y[1]));
 });
 
 test('code-switching: a malformed file is refused with its file, line and column', () => {
@@ -49,7 +52,8 @@ test('code-switching: a grid\'s rows are means over seeds per condition; the bas
     version: 1, kind: 'pretrain', label: '', spec: {}, provenance: { commit: 'c', preset: 'p', configHash: 'b', backend: 'cpu', seed: 1, time: 't', command: '' },
     metrics: { 'fact-completion': { el: { contains: 10, containsAny: 40, rank: 30 } } }, training: { steps: 3, losses: [3, 2, 1], seconds: 0, tokensPerSec: 0 },
   };
-  const rows = codeSwitchRows([tune('en-only', 1, 0), tune('en-only', 2, 10), tune('bilingual', 1, 4), tune('en-only', 1, 99)].slice(0, 3), { share: 0.6, source: 'r', lang: 'el', base, gamma: 0.6 });
+  // a seed listed twice counts once (its first result)
+  const rows = codeSwitchRows([tune('en-only', 1, 0), tune('en-only', 2, 10), tune('bilingual', 1, 4), tune('en-only', 1, 99)], { share: 0.6, source: 'r', lang: 'el', base, gamma: 0.6 });
   assert.deepEqual(rows.map((r) => [r.condition, r.seeds, r.knowledgeContains, r.knowledgeContainsAny, r.knowledgeEnContains, r.qaContains]), [['en-only', 2, 5, 6, 50, null], ['bilingual', 1, 4, 5, 50, null]]);
   assert.deepEqual([rows[0]!.probeAny, rows[0]!.baseFinalLoss, rows[0]!.gamma], [40, 1, 0.6]);
   // a committed base keeps only its first losses: no final loss unless given

@@ -128,9 +128,9 @@ test('ablations: each is one change of data, at the steps of every other conditi
   assert.equal(tok.decode(text[0]!.response, { skipSpecial: true }).trim(), pairs(recipe)[0]!.output);
   assert.ok(text.every((e) => e.prompt.length === 0), 'language-model text: every token is scored');
   for (const c of ABLATION_CONDITIONS) assert.equal(spec(c).train.steps + (spec(c).data.continued?.steps ?? 0), recipe.train.steps, `${c}: equal steps`);
-  // an odd count: the tuning gets the extra step; one step cannot be split
+  // an odd count: the tuning gets the extra step
   assert.deepEqual([spec('continued-pretraining', 7).data.continued!.steps, spec('continued-pretraining', 7).train.steps], [3, 4]);
-  assert.throws(() => spec('continued-pretraining', 1), /continued-pretraining needs at least 2 steps \(half continued pre-training, half tuning\), got 1/);
+  assert.deepEqual([spec('continued-pretraining', 1).data.continued!.steps, spec('continued-pretraining', 1).train.steps], [1, 1], 'one step cannot be split: one of each');
   assert.doesNotMatch(tuneCommand(preset, cpt), /--steps/, 'the split is not a --steps of its own');
   assert.match(tuneCommand(preset, spec('continued-pretraining', 7)), /--steps 7( |$)/);
   assert.equal(targetPairs(cpt), 12);

@@ -183,7 +183,8 @@ test('runner: a stored result is reused without training; the same spec in a fre
 interface Line { phase?: string; step?: number; loss?: number; resumed?: number; done?: string; reused?: boolean }
 
 function runChild(dir: string, killAtTuneStep?: number, o: { condition?: string; phase?: string } = {}): Promise<{ lines: Line[]; killed: boolean }> {
-  return runJsonLinesChild<Line>(path.join(__dirname, '../fixtures/experiment-child.ts'), [dir, ...(o.condition ? [o.condition] : [])], (line) =>
+  const selfKill = o.phase !== undefined && killAtTuneStep !== undefined ? [`${o.phase}:${killAtTuneStep}`] : [];
+  return runJsonLinesChild<Line>(path.join(__dirname, '../fixtures/experiment-child.ts'), [dir, ...(o.condition ? [o.condition, ...selfKill] : [])], (line) =>
     killAtTuneStep !== undefined && line.phase === (o.phase ?? 'tune') && line.step === killAtTuneStep);
 }
 

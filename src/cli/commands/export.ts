@@ -13,7 +13,7 @@ function pairsOf(v: string, langs: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of v.split(',')) {
     const [l = '', n = ''] = part.trim().split('=');
-    if (!/^[a-z]{2,3}$/.test(l) || !/^\d+$/.test(n) || Number(n) < 1) throw new UsageError(`export run: --pairs must be LANG=N with N a positive integer, got "${part}"`);
+    if (!/^[a-z]{2,3}$/.test(l) || !/^\d+$/.test(n)) throw new UsageError(`export run: --pairs must be LANG=N with N an integer >= 0, got "${part}"`);
     out[l] = Number(n);
   }
   return out;
@@ -38,7 +38,8 @@ function allocated(flags: Flags, langs: readonly string[], available: Record<str
   if (missing.length) throw new UsageError(`export run: --laws ${file} has no law for ${missing.join(', ')}`);
   const laws = read.filter((l) => langs.includes(l.language)).map((l) => ({ ...l, max: Math.min(l.max, available[l.language]!) }));
   const a = allocateBy(method, laws, budget);
-  return Object.fromEntries(Object.entries(wholePairs(a, laws)).filter(([, n]) => n > 0));
+  // every language keeps its count, 0 included: the allocation is the whole answer
+  return wholePairs(a, laws);
 }
 
 export const command: Command = {
