@@ -164,7 +164,7 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
       }
       const text = results
         .flatMap(({ reused, result }) => [
-          `${result.label} [${result.provenance.configHash}] ${reused ? '(stored result reused)' : result.extra?.trainedBy ? `(tested on the model of stored run ${String(result.extra.trainedBy)}, which trained the same data; not trained again)` : `(${result.training.steps} steps, ${result.training.seconds.toFixed(1)} s on ${result.provenance.backend})`}`,
+          `${result.label} [${result.provenance.configHash}] ${reused ? '(stored result reused)' : result.extra?.trainedBy ? `(tested on the model of stored run ${String(result.extra.trainedBy)}, which trained the same data; not trained again)` : `(${result.extra?.continued ? `${(result.extra.continued as { steps: number }).steps} steps of continued pre-training, then ` : ''}${result.training.steps} steps, ${result.training.seconds.toFixed(1)} s on ${result.provenance.backend})`}`,
           ...metricsText(result),
         ])
         .concat([`store: ${store.root}`])

@@ -48,6 +48,7 @@ async function grid(): Promise<void> {
     },
   });
   const t0 = Date.now();
+  if (values['grid-only'] && values.multilingual) throw new Error('lab.cjs grid: --grid-only runs no scaling series, which --multilingual needs for its laws; give one of them');
   const [workers, minutes] = [Number(values.workers), Number(values.minutes)];
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`lab.cjs grid: --workers must be a positive integer, got "${values.workers}"`);
   if (!(minutes > 0)) throw new Error(`lab.cjs grid: --minutes must be a positive number, got "${values.minutes}"`);
@@ -92,7 +93,7 @@ async function grid(): Promise<void> {
     onProgress: (i, e) => {
       if (e.type !== 'done' && e.type !== 'reused') return;
       finished.push(configHash(phase[i]!));
-      if (e.type === 'done') log(`${++done}/${unique.length} ${phase[i]!.lang} ${phase[i]!.condition} seed ${phase[i]!.seed} pairs ${targetPairs(phase[i]!)} steps ${phase[i]!.train.steps} in ${e.seconds.toFixed(0)} s`);
+      if (e.type === 'done') log(`${++done}/${unique.length} ${phase[i]!.lang} ${phase[i]!.condition} seed ${phase[i]!.seed} pairs ${targetPairs(phase[i]!)} steps ${phase[i]!.train.steps + (phase[i]!.data.continued?.steps ?? 0)} in ${e.seconds.toFixed(0)} s`);
       record(unique.filter((s) => !finished.includes(configHash(s))).map((s) => configHash(s)));
     },
   });
