@@ -126,14 +126,14 @@ export function ingest(target: string): ScoreRow[] {
   return fs.statSync(target).isDirectory() ? scorePredictions(target) : readScoresTable(target);
 }
 
-/** Mean over seeds per language, metric and size: the rows as one value each. */
-export function meanScores(rows: readonly ScoreRow[]): { language: string; metric: string; pairs: number; seeds: number; mean: number }[] {
+/** Mean per language, metric and size over its rows (`n`), which come from `seeds` distinct seeds (no seed given counts as one). */
+export function meanScores(rows: readonly ScoreRow[]): { language: string; metric: string; pairs: number; n: number; seeds: number; mean: number }[] {
   const groups = new Map<string, ScoreRow[]>();
   for (const r of rows) {
     const k = `${r.language}\t${r.metric}\t${r.pairs}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
-  return [...groups.values()].map((g) => ({ language: g[0]!.language, metric: g[0]!.metric, pairs: g[0]!.pairs, seeds: g.length, mean: g.reduce((t, r) => t + r.value, 0) / g.length }))
+  return [...groups.values()].map((g) => ({ language: g[0]!.language, metric: g[0]!.metric, pairs: g[0]!.pairs, n: g.length, seeds: new Set(g.map((r) => r.seed)).size, mean: g.reduce((t, r) => t + r.value, 0) / g.length }))
     .sort((a, b) => a.language.localeCompare(b.language) || a.metric.localeCompare(b.metric) || a.pairs - b.pairs);
 }
 

@@ -127,13 +127,14 @@ test('ingest: a scores table is read, averaged over seeds and fitted; a malforme
     const f = path.join(dir, 'scores.csv');
     const lines = ['# from a real run', 'language,pairs,metric,value,seed'];
     for (const [x, s] of [[1000, 40], [4000, 50], [16000, 58], [64000, 64]] as const) for (const seed of [1, 2]) lines.push(`zh,${x},chrf,${s + (seed === 1 ? -0.5 : 0.5)},${seed}`);
-    lines.push('zh,0,contains,30,');
+    lines.push('zh,0,contains,30,', 'zh,0,contains,40,');
     fs.writeFileSync(f, lines.join('\n') + '\n');
     const rows = readScoresTable(f);
-    assert.equal(rows.length, 9);
+    assert.equal(rows.length, 10);
     assert.deepEqual(rows[0], { language: 'zh', pairs: 1000, metric: 'chrf', value: 39.5, seed: 1, source: `${f}:3` });
     assert.equal(rows[8]!.seed, null);
     assert.deepEqual(meanScores(rows).filter((m) => m.metric === 'chrf').map((m) => [m.pairs, m.seeds, m.mean]), [[1000, 2, 40], [4000, 2, 50], [16000, 2, 58], [64000, 2, 64]]);
+    assert.deepEqual(meanScores(rows).filter((m) => m.metric === 'contains').map((m) => [m.n, m.seeds, m.mean]), [[2, 1, 35]], 'two rows without a seed: two values, one seed');
     assert.deepEqual(scorePoints(rows, 'chrf', { zh: 0.6 })[1], { language: 'zh', gamma: 0.6, x: 4000, score: 50 });
     assert.throws(() => scorePoints(rows, 'chrf', {}), /no gamma for zh: give it with --gamma zh=VALUE/);
     const r = xalign(['ingest', f, '--metric', 'chrf', '--gamma', 'zh=0.6', '--json']);

@@ -44,7 +44,7 @@ more; docs/bridge.md).`,
     const text = [
       `${rows.length} scores from ${target}`,
       'language  metric        pairs   seeds   mean',
-      ...means.map((m) => `${m.language.padEnd(9)} ${m.metric.padEnd(12)} ${String(m.pairs).padStart(6)} ${String(m.seeds).padStart(7)} ${m.mean.toFixed(2).padStart(7)}`),
+      ...means.map((m) => `${m.language.padEnd(9)} ${m.metric.padEnd(12)} ${String(m.pairs).padStart(6)} ${String(m.seeds).padStart(7)} ${m.mean.toFixed(2).padStart(7)}${m.n > m.seeds ? `  (${m.n} values)` : ""}`),
       ...(laws ? ['', `scaling law of ${ctx.flags.metric} (S = 100 - alpha (gamma X)^-beta):`, ...Object.entries(laws).map(([l, f]) => `  ${l}: alpha ${f.alpha.toFixed(3)}, beta ${f.beta.toFixed(4)}, gamma ${f.gamma}, R2 ${f.r2.toFixed(3)} (${f.n} sizes)`)] : []),
     ].join('\n');
     return { value: { rows, means, ...(laws ? { laws } : {}) }, text };
