@@ -173,6 +173,11 @@ test('ingest: a predictions folder is scored with the project\'s metrics, per ta
     assert.deepEqual(rows.map((r) => [r.metric, r.language, r.pairs, r.seed]), [['contains', 'zh', 0, null], ['chrf', 'zh', 1000, 2], ['bleu', 'zh', 1000, 2]]);
     assert.equal(rows[0]!.value, 50);
     assert.equal(rows[1]!.value, scoreCorpus('chrf', hyps, refs).score);
+    // hand-checked ends of the scale: a perfect system scores 100 on chrF and BLEU
+    const perfect = tmp('xalign-preds-perfect-');
+    fs.writeFileSync(path.join(perfect, 'translation_zh_p5.jsonl'), jsonl(refs, refs));
+    assert.deepEqual(ingest(perfect).map((r) => [r.metric, Math.round(r.value * 1e6) / 1e6]), [['chrf', 100], ['bleu', 100]]);
+    fs.rmSync(perfect, { recursive: true, force: true });
     fs.writeFileSync(path.join(dir, 'summarization_zh.jsonl'), '{"prediction": "x", "reference": 3}\n');
     assert.throws(() => scorePredictions(dir), /summarization_zh\.jsonl:1: "reference" must be a string or a list of strings/);
     fs.writeFileSync(path.join(dir, 'summarization_zh.jsonl'), 'not json\n');
