@@ -59,7 +59,7 @@ function languageName(world: World, lang: string): string {
 export function continuedExamples(world: World, tok: Tokenizer, spec: TuneSpec): Example[] {
   const texts = spec.data.continued?.texts ?? {};
   const docs: Example[] = Object.entries(texts).flatMap(([lang, n]) =>
-    pairRecords(world, spec, lang, n).map((r) => ({ prompt: [], response: [tok.special.eos, ...tok.encode(r.output), tok.special.eos].slice(0, spec.train.seqLen + 1) })),
+    pairRecords(world, spec, lang, n).map((r) => documentExample(tok, r.output, spec.train.seqLen)),
   );
   // a text shorter than one batch is repeated until it fills one (training cycles through it anyway)
   const batchTokens = spec.train.batchSize * (spec.train.seqLen + 1);
@@ -76,10 +76,12 @@ export function replayExamples(world: World, tok: Tokenizer, instructionExamples
   const docs = world.corpus().docs;
   const n = Math.round((share / (1 - share)) * instructionExamples);
   const rng = new Rng(seed).fork('replay');
-  return Array.from({ length: n }, () => {
-    const ids = [tok.special.eos, ...tok.encode(docs[rng.int(docs.length)]!.text), tok.special.eos].slice(0, seqLen + 1);
-    return { prompt: [], response: ids };
-  });
+  return Array.from({ length: n }, () => documentExample(tok, docs[rng.int(docs.length)]!.text, seqLen));
+}
+
+/** A text as a language-model example: between end-of-text tokens, every token scored, cut to `seqLen + 1` tokens. */
+function documentExample(tok: Tokenizer, text: string, seqLen: number): Example {
+  return { prompt: [], response: [tok.special.eos, ...tok.encode(text), tok.special.eos].slice(0, seqLen + 1) };
 }
 
 /**
