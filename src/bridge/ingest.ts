@@ -2,7 +2,9 @@
  * What comes back from a real run (paper scale), read into xalign's analyses:
  *
  * - a scores table, CSV with the header `language,pairs,metric,value,seed` (`seed` may be
- *   empty; `#` lines are comments), one measurement per line;
+ *   empty or its column left out; an optional `condition` column names the training
+ *   condition, e.g. `bilingual+translation`; `#` lines are comments), one measurement per
+ *   line;
  * - a predictions folder: one JSONL file per task and language, named
  *   `TASK_LANG[_pN][_sS].jsonl` (N pairs, seed S; e.g. `translation_zh_p10000_s1.jsonl`),
  *   each line `{"prediction": "...", "reference": "..." | ["...", ...]}`, scored here with
@@ -22,11 +24,13 @@ import type { ScalingPoint } from '../scaling/law';
 
 export interface ScoreRow {
   language: string;
-  /** Translation pairs the model was tuned with (0 for none). */
-  pairs: number;
+  /** Translation pairs the model was tuned with (0 for none; null where the table leaves it empty: not stated). */
+  pairs: number | null;
   metric: string;
   value: number;
   seed: number | null;
+  /** The training condition, where the table has that column (else absent). */
+  condition?: string;
   /** Where the row came from: `file:line`, or the predictions file. */
   source: string;
 }
@@ -53,8 +57,8 @@ export function readScoresTable(file: string): ScoreRow[] {
     const get = (k: string) => cells[cols!.indexOf(k)] ?? '';
     const language = get('language');
     if (!/^[a-z]{2,3}$/.test(language)) throw new Error(`${at}: language must be a 2-3 letter lower-case code, got "${language}"`);
-    const pairs = Number(get('pairs'));
-    if (get('pairs') === '' || !Number.isInteger(pairs) || pairs < 0) throw new Error(`${at}: pairs must be a whole number >= 0, got "${get('pairs')}"`);
+    const pairs = get('pairs') === '' ? null : Number(get('pairs'));
+    if (pairs !== null && (!Number.isInteger(pairs) || pairs < 0)) throw new Error(`${at}: pairs must be a whole number >= 0 or empty (not stated), got "${get('pairs')}"`);
     const metric = get('metric');
     if (!/^[A-Za-z][A-Za-z0-9_.+-]*$/.test(metric)) throw new Error(`${at}: metric must be a name such as chrf or contains, got "${metric}"`);
     const value = Number(get('value'));
@@ -62,7 +66,9 @@ export function readScoresTable(file: string): ScoreRow[] {
     const s = cols.includes('seed') ? get('seed') : '';
     const seed = s === '' ? null : Number(s);
     if (seed !== null && !Number.isInteger(seed)) throw new Error(`${at}: seed must be a whole number or empty, got "${s}"`);
-    rows.push({ language, pairs, metric, value, seed, source: at });
+    const condition = cols.includes('condition') ? get('condition') : undefined;
+    if (condition !== undefined && !/^[a-z][a-z0-9+-]*$/.test(condition)) throw new Error(`${at}: condition must be a name such as en-only or bilingual+translation, got "${condition}"`);
+    rows.push({ language, pairs, metric, value, seed, ...(condition !== undefined ? { condition } : {}), source: at });
   });
   if (!cols) throw new Error(`${file}: no header line (${HEADER.join(',')})`);
   if (rows.length === 0) throw new Error(`${file}: no rows after the header`);
@@ -126,24 +132,32 @@ export function ingest(target: string): ScoreRow[] {
   return fs.statSync(target).isDirectory() ? scorePredictions(target) : readScoresTable(target);
 }
 
-/** Mean per language, metric and size over its rows (`n`), which come from `seeds` distinct seeds (no seed given counts as one). */
-export function meanScores(rows: readonly ScoreRow[]): { language: string; metric: string; pairs: number; n: number; seeds: number; mean: number }[] {
+/** Mean per language, condition, metric and size over its rows (`n`), which come from `seeds` distinct seeds (no seed given counts as one). */
+export function meanScores(rows: readonly ScoreRow[]): { language: string; condition?: string; metric: string; pairs: number | null; n: number; seeds: number; mean: number }[] {
   const groups = new Map<string, ScoreRow[]>();
   for (const r of rows) {
-    const k = `${r.language}\t${r.metric}\t${r.pairs}`;
+    const k = `${r.language}\t${r.condition ?? ''}\t${r.metric}\t${r.pairs}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
-  return [...groups.values()].map((g) => ({ language: g[0]!.language, metric: g[0]!.metric, pairs: g[0]!.pairs, n: g.length, seeds: new Set(g.map((r) => r.seed)).size, mean: g.reduce((t, r) => t + r.value, 0) / g.length }))
-    .sort((a, b) => a.language.localeCompare(b.language) || a.metric.localeCompare(b.metric) || a.pairs - b.pairs);
+  return [...groups.values()].map((g) => ({
+    language: g[0]!.language, ...(g[0]!.condition !== undefined ? { condition: g[0]!.condition } : {}), metric: g[0]!.metric, pairs: g[0]!.pairs,
+    n: g.length, seeds: new Set(g.map((r) => r.seed)).size, mean: g.reduce((t, r) => t + r.value, 0) / g.length,
+  })).sort((a, b) => a.language.localeCompare(b.language) || (a.condition ?? '').localeCompare(b.condition ?? '') || a.metric.localeCompare(b.metric) || (a.pairs ?? -1) - (b.pairs ?? -1));
 }
 
-/** Scaling points of one metric (sizes > 0, mean over seeds), with each language's gamma; a language without gamma is an error naming it. */
+/**
+ * Scaling points of one metric (sizes > 0, mean over seeds), with each language's gamma;
+ * a language without gamma is an error naming it. Rows of a table with conditions count
+ * when their condition has translation pairs (the recipe's series).
+ */
 export function scorePoints(rows: readonly ScoreRow[], metric: string, gamma: Readonly<Record<string, number>>): ScalingPoint[] {
-  const means = meanScores(rows).filter((m) => m.metric === metric && m.pairs > 0);
+  const means = meanScores(rows).filter((m) => m.metric === metric && m.pairs !== null && m.pairs > 0);
+  const conditions = new Set(means.map((m) => m.condition ?? ''));
+  if (conditions.size > 1) throw new Error(`the ${metric} rows with pairs > 0 come from several conditions (${[...conditions].join(', ')}); fit one condition's series at a time`);
   if (means.length === 0) throw new Error(`no ${metric} rows with pairs > 0 to fit`);
   return means.map((m) => {
     const g = gamma[m.language];
     if (g === undefined) throw new Error(`no gamma for ${m.language}: give it with --gamma ${m.language}=VALUE`);
-    return { language: m.language, gamma: g, x: m.pairs, score: m.mean };
+    return { language: m.language, gamma: g, x: m.pairs!, score: m.mean };
   });
 }

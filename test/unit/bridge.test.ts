@@ -143,7 +143,8 @@ test('ingest: a scores table is read, averaged over seeds and fitted; a malforme
     assert.ok(law.alpha > 0 && law.beta > 0 && law.r2 > 0.9, JSON.stringify(law));
     const bad: [string, RegExp][] = [
       ['language,pairs,value\nzh,1,2\n', /scores\.csv:1: the header must name language, pairs, metric, value, seed \(seed may be left out\); missing metric/],
-      ['language,pairs,metric,value,seed\nzh,1k,chrf,2,1\n', /scores\.csv:2: pairs must be a whole number >= 0, got "1k"/],
+      ['language,pairs,metric,value,seed\nzh,1k,chrf,2,1\n', /scores\.csv:2: pairs must be a whole number >= 0 or empty \(not stated\), got "1k"/],
+      ['language,pairs,metric,value,condition\nzh,1,chrf,2,Recipe\n', /scores\.csv:2: condition must be a name such as en-only or bilingual\+translation, got "Recipe"/],
       ['language,pairs,metric,value,seed\nzh,1,chrf,2,1\nZH,1,chrf,2,1\n', /scores\.csv:3: language must be a 2-3 letter lower-case code, got "ZH"/],
       ['language,pairs,metric,value,seed\nzh,1,chrf,n/a,1\n', /scores\.csv:2: value must be a number, got "n\/a"/],
       ['language,pairs,metric,value,seed\nzh,1,chrf,2\n', /scores\.csv:2: 4 fields, the header has 5/],
@@ -188,4 +189,17 @@ test('ingest: a predictions folder is scored with the project\'s metrics, per ta
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the paper\'s stated scores read back as a scores table: Table 5 and Table 3, with their conditions', () => {
+  const rows = readScoresTable(path.join(__dirname, '../../data/paper/scores.csv'));
+  assert.equal(rows.length, 22);
+  const t5 = meanScores(rows.filter((r) => r.language === 'zh'));
+  const of = (condition: string, metric: string) => t5.find((m) => m.condition === condition && m.metric === metric)!.mean;
+  // Table 5 as stated: the recipe above continued pre-training on everything but knowledge infilling
+  const better = ['comet', 'mlqa', 'xquad', 'mlama', 'xlsum-rouge'].filter((m) => of('bilingual+translation', m) > of('continued-pretraining', m));
+  assert.deepEqual(better, ['comet', 'mlqa', 'xquad', 'xlsum-rouge']);
+  assert.ok(rows.filter((r) => r.language === 'zh').every((r) => r.pairs === null && r.seed === null), 'not stated in the paper');
+  assert.deepEqual(new Set(rows.filter((r) => r.language === 'all').map((r) => r.pairs)), new Set([1_200_000]));
+  assert.throws(() => scorePoints(rows, 'comet', { all: 0.5 }), /from several conditions \(multilingual-optimal, multilingual-uniform\)/);
 });

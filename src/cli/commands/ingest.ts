@@ -20,7 +20,7 @@ export const command: Command = {
   usage: `usage: xalign ingest FILE.csv|DIR [--metric M --gamma LANG=G,...] [--json]
 
 FILE.csv: a scores table with the header language,pairs,metric,value,seed (seed may be
-empty; # lines are comments). DIR: predictions, one TASK_LANG[_pN][_sS].jsonl file per
+empty; an optional condition column; # lines are comments). DIR: predictions, one TASK_LANG[_pN][_sS].jsonl file per
 task and language (N pairs, seed S), each line {"prediction", "reference"}; scored here
 (translation chrF and BLEU, qa and knowledge contains, summarization ROUGE-L).
 
@@ -43,8 +43,8 @@ more; docs/bridge.md).`,
     }
     const text = [
       `${rows.length} scores from ${target}`,
-      'language  metric        pairs   seeds   mean',
-      ...means.map((m) => `${m.language.padEnd(9)} ${m.metric.padEnd(12)} ${String(m.pairs).padStart(6)} ${String(m.seeds).padStart(7)} ${m.mean.toFixed(2).padStart(7)}${m.n > m.seeds ? `  (${m.n} values)` : ""}`),
+      'language  condition              metric        pairs   seeds   mean',
+      ...means.map((m) => `${m.language.padEnd(9)} ${(m.condition ?? '-').padEnd(22)} ${m.metric.padEnd(12)} ${String(m.pairs ?? '-').padStart(6)} ${String(m.seeds).padStart(7)} ${m.mean.toFixed(2).padStart(7)}${m.n > m.seeds ? `  (${m.n} values)` : ""}`),
       ...(laws ? ['', `scaling law of ${ctx.flags.metric} (S = 100 - alpha (gamma X)^-beta):`, ...Object.entries(laws).map(([l, f]) => `  ${l}: alpha ${f.alpha.toFixed(3)}, beta ${f.beta.toFixed(4)}, gamma ${f.gamma}, R2 ${f.r2.toFixed(3)} (${f.n} sizes)`)] : []),
     ].join('\n');
     return { value: { rows, means, ...(laws ? { laws } : {}) }, text };
