@@ -21,8 +21,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDatasetSpec } from '../data/spec';
-import type { Pair } from '../data/parallel';
-import { type AlpacaRecord, writeAlpaca } from '../data/records';
+import { type Pair, writeParallel } from '../data/parallel';
+import { type AlpacaRecord, writeAlpaca, writeJsonl } from '../data/records';
 import { type Dataset, loadInstructions, loadTranslation } from '../data/registry';
 import { LANGUAGE_NAMES, translationInstruction, translationRecords } from '../data/mixture';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
@@ -55,8 +55,12 @@ export interface ExportRunOptions {
   recipe: ExportRecipe;
   /** Target languages: one gives a bilingual run, several one multilingual run. */
   langs: readonly string[];
-  /** Translation pairs per language (the recipe only), one count for each language (0: none); absent: every train pair the corpus has. */
-  pairs?: Readonly<Record<string, number>>;
+  /**
+   * Translation pairs per language (the recipe only), one count for each language (0:
+   * none), or a function of the pairs each language's corpus has (e.g. an allocation
+   * capped at them); absent: every train pair the corpus has.
+   */
+  pairs?: Readonly<Record<string, number>> | ((available: Readonly<Record<string, number>>) => Readonly<Record<string, number>>);
   registry: ReadonlyMap<string, Dataset>;
   out: string;
   /** Seed of train.json's shuffle. */
@@ -100,19 +104,20 @@ export function exportRun(o: ExportRunOptions): ExportedRun {
     if (!o.registry.has(`translation_xalign_en-${l}`)) throw new RangeError(`export run: no corpus for "${l}" (translation_xalign_en-${l}); build it with: npx xalign data build --lang ${l}`);
   }
   const train: Record<string, Pair[]> = Object.fromEntries(o.langs.map((l) => [l, loadTranslation(o.registry.get(`translation_xalign_en-${l}`)!)]));
+  const asked = typeof o.pairs === 'function' ? o.pairs(Object.fromEntries(o.langs.map((l) => [l, train[l]!.length]))) : o.pairs;
   const pairs: Record<string, number> = {};
   if (o.recipe === 'bilingual+translation') {
-    for (const l of Object.keys(o.pairs ?? {})) if (!o.langs.includes(l)) throw new RangeError(`export run: pairs given for "${l}", which is not among --lang (${o.langs.join(', ')})`);
+    for (const l of Object.keys(asked ?? {})) if (!o.langs.includes(l)) throw new RangeError(`export run: pairs given for "${l}", which is not among --lang (${o.langs.join(', ')})`);
     for (const l of o.langs) {
       // a count per language is the whole answer: a language left out is a mistake, not "all its pairs"
-      if (o.pairs && o.pairs[l] === undefined) throw new RangeError(`export run: the pairs give no count for ${l} (give every --lang one; 0 for none)`);
-      const n = o.pairs ? o.pairs[l]! : train[l]!.length;
+      if (asked && asked[l] === undefined) throw new RangeError(`export run: the pairs give no count for ${l} (give every --lang one; 0 for none)`);
+      const n = asked ? asked[l]! : train[l]!.length;
       if (!Number.isInteger(n) || n < 0) throw new RangeError(`export run: pairs for ${l} must be an integer >= 0, got ${n}`);
       if (n > train[l]!.length) throw new RangeError(`export run: ${n} pairs asked for ${l}, the corpus has ${train[l]!.length} (translation_xalign_en-${l})`);
       if (n > 0) pairs[l] = n;
     }
     if (Object.keys(pairs).length === 0) throw new RangeError('export run: the recipe needs translation pairs in at least one language');
-  } else if (o.pairs && Object.keys(o.pairs).length) throw new RangeError(`export run: recipe ${o.recipe} has no translation task; leave the pairs out`);
+  } else if (asked && Object.keys(asked).length) throw new RangeError(`export run: recipe ${o.recipe} has no translation task; leave the pairs out`);
   const spec = recipeSpec(o.recipe, o.langs, pairs);
   const dir = path.resolve(o.out);
   const files: string[] = [];
@@ -145,9 +150,9 @@ export function exportRun(o: ExportRunOptions): ExportedRun {
     const test = o.registry.get(`translation_xalign_en-${l}_test`);
     if (!test) continue;
     const rows = loadTranslation(test);
-    write(`eval/en-${l}.en`, rows.map((p) => p.src).join('\n') + '\n');
-    write(`eval/en-${l}.${l}`, rows.map((p) => p.tgt).join('\n') + '\n');
-    write(`eval/translation_en-${l}.jsonl`, rows.map((p, i) => JSON.stringify({ id: `en-${l}_${i}`, instruction: translationInstruction('en', l), input: p.src, output: p.tgt })).join('\n') + '\n');
+    writeParallel(path.join(dir, 'eval', `en-${l}`), 'en', l, rows);
+    writeJsonl(path.join(dir, 'eval', `translation_en-${l}.jsonl`), rows.map((p, i) => ({ id: `en-${l}_${i}`, instruction: translationInstruction('en', l), input: p.src, output: p.tgt })));
+    files.push(`eval/en-${l}.en`, `eval/en-${l}.${l}`, `eval/translation_en-${l}.jsonl`);
   }
   write('build_train_json.py', BUILD_TRAIN_JSON, 0o755);
   write('launch.sh', launchScript(o.seed), 0o755);
@@ -246,6 +251,7 @@ machine needs to train it.
 - Settings (the paper's public code): ${PAPER_TRAINING.epochs} epochs, learning rate ${PAPER_TRAINING.learningRate}, global batch ${PAPER_TRAINING.globalBatch}
   (per-device batch and accumulation computed from the GPU count), cosine schedule, warm-up ${PAPER_TRAINING.warmupRatio},
   weight decay ${PAPER_TRAINING.weightDecay}, bf16, maximum length ${PAPER_TRAINING.maxLength}, FSDP full sharding.
+  Per-device batch x accumulation: ${[1, 2, 4, 8].map((g) => { const b = batchSplit(g)!; return `${g} GPU${g > 1 ? 's' : ''} ${b.perDevice} x ${b.accumulation}`; }).join(', ')}.
 - Data: \`data/dataset_spec.txt\` = \`${o.spec}\`; each name is \`data/NAME.json\` (Alpaca JSON).
 ${o.missing.length ? `- **To supply before the run**: ${o.missing.map((m) => `\`data/${m}.json\``).join(', ')} (Alpaca records \`{instruction, input, output}\`: the Alpaca data in English and its machine translation; xalign's machine has none).\n` : ''}
 ## Install

@@ -1,6 +1,6 @@
 import { ALLOCATION_METHODS, allocateBy, isAllocationMethod, parseBudget, readLawsJson, wholePairs } from '../../allocation';
 import { EXPORT_RECIPES, type ExportRecipe, exportRun } from '../../bridge';
-import { loadTranslation, localRegistry } from '../../data/registry';
+import { localRegistry } from '../../data/registry';
 import { type Command, type Flags, UsageError } from '../command';
 import { requireFile } from '../inputs';
 
@@ -20,7 +20,7 @@ function pairsOf(v: string, langs: readonly string[]): Record<string, number> {
 }
 
 /** `--allocation METHOD --budget C --laws FILE`: the pairs per language METHOD gives the budget, each language capped at the pairs its corpus has. */
-function allocated(flags: Flags, langs: readonly string[], available: Record<string, number>): Record<string, number> {
+function allocated(flags: Flags, langs: readonly string[], available: Readonly<Record<string, number>>): Record<string, number> {
   const method = String(flags.allocation);
   if (!isAllocationMethod(method)) throw new UsageError(`export run: --allocation must be one of ${ALLOCATION_METHODS.join(', ')}, got "${method}"`);
   if (flags.pairs !== undefined) throw new UsageError('export run: --allocation computes the pairs; leave --pairs out');
@@ -75,14 +75,10 @@ shares a budget of C pairs by METHOD (${ALLOCATION_METHODS.join(', ')}) under th
     if (!Number.isInteger(seed)) throw new UsageError(`export run: --seed must be an integer, got "${ctx.flags.seed}"`);
     const registry = localRegistry();
     if (recipe !== 'bilingual+translation' && (ctx.flags.pairs !== undefined || ctx.flags.allocation !== undefined)) throw new UsageError(`export run: recipe ${recipe} has no translation task; --pairs and --allocation go with bilingual+translation`);
-    let pairs: Record<string, number> | undefined;
+    let pairs: Parameters<typeof exportRun>[0]['pairs'];
     if (ctx.flags.allocation !== undefined) {
-      const available = Object.fromEntries(langs.map((l) => {
-        const d = registry.get(`translation_xalign_en-${l}`);
-        if (!d) throw new UsageError(`export run: no corpus for "${l}"; build it with: npx xalign data build --lang ${l}`);
-        return [l, loadTranslation(d).length];
-      }));
-      pairs = allocated(ctx.flags, langs, available);
+      // the allocation is computed once the corpus is read, each language capped at its pairs
+      pairs = (available) => allocated(ctx.flags, langs, available);
     } else if (ctx.flags.budget !== undefined || ctx.flags.laws !== undefined) throw new UsageError('export run: --budget and --laws go with --allocation METHOD');
     else if (ctx.flags.pairs !== undefined) pairs = pairsOf(String(ctx.flags.pairs), langs);
     const command = `npx xalign export run ${process.argv.slice(process.argv.indexOf('run') + 1).join(' ')}`;
