@@ -6,7 +6,7 @@
  */
 
 import * as fs from 'node:fs';
-import { parseDecimal } from '../config/presets';
+import { LANGUAGE_CODE, parseDecimal } from '../config/presets';
 import { DataError, locate } from '../data/errors';
 import { forEachLine } from '../data/lines';
 import type { PresetFlags } from '../session';
@@ -112,4 +112,21 @@ export function readJsonInput(file: string, flag: string): unknown {
     const where = line !== undefined ? `, line ${line}` : '';
     throw new DataError(`${flag}: ${file}${where}: not valid JSON (${message})`, { file, ...(line !== undefined ? { line } : {}) });
   }
+}
+
+/**
+ * `--pairs N` (every translated language) or `--pairs zh=300,tr=0` (a count per
+ * language, e.g. an allocation of a budget for the multilingual condition).
+ */
+export function pairsFlag(flags: Flags, command: string): number | Record<string, number> | undefined {
+  const v = flags.pairs;
+  if (typeof v !== 'string' || !v.includes('=')) return numberFlag(flags, 'pairs', { integer: true, min: 1 }, command);
+  const out: Record<string, number> = {};
+  for (const part of v.split(',')) {
+    const [lang = '', n = ''] = part.trim().split('=');
+    if (!LANGUAGE_CODE.regex.test(lang) || !/^\d+$/.test(n)) throw new UsageError(`${command}: --pairs must be a positive integer or LANG=N,LANG=N (N an integer >= 0), got ${JSON.stringify(part)} in ${JSON.stringify(v)}`);
+    if (lang in out) throw new UsageError(`${command}: --pairs names ${lang} twice`);
+    out[lang] = Number(n);
+  }
+  return out;
 }

@@ -5,30 +5,14 @@ import {
   ALL_LANGUAGES, CONDITION_DEFS, CONDITIONS, committedBaseDir, type Condition, conditionDef, type ExperimentResult, isCondition, labAllocations, labAvailablePairs, labLaws,
   ResultStore, runTune, tuneCommand, tuneSpecFromSettings,
 } from '../../experiments';
-import { LANGUAGE_CODE, type Settings } from '../../config/presets';
+import type { Settings } from '../../config/presets';
 import { fitLawsByLanguage } from '../../scaling/fit';
 import { readPointsCsv } from '../../scaling/points-csv';
 import { presetFromFlags, sessionFromFlags } from '../../session';
 import { type Command, UsageError } from '../command';
-import { numberFlag, presetFlags, requireFile, requireUtf8, SEED_RANGE } from '../inputs';
+import { numberFlag, pairsFlag, presetFlags, requireFile, requireUtf8, SEED_RANGE } from '../inputs';
 import { progressLogger, SHARED_OPTIONS, storeDir } from './experiment-shared';
 
-/**
- * `--pairs N` (every translated language) or `--pairs zh=300,tr=0` (a count per
- * language, e.g. an allocation of a budget for the multilingual condition).
- */
-function pairsFlag(flags: Record<string, unknown>, command: string): number | Record<string, number> | undefined {
-  const v = flags.pairs;
-  if (typeof v !== 'string' || !v.includes('=')) return numberFlag(flags as Parameters<typeof numberFlag>[0], 'pairs', { integer: true, min: 1 }, command);
-  const out: Record<string, number> = {};
-  for (const part of v.split(',')) {
-    const [lang = '', n = ''] = part.trim().split('=');
-    if (!LANGUAGE_CODE.regex.test(lang) || !/^\d+$/.test(n)) throw new UsageError(`${command}: --pairs must be a positive integer or LANG=N,LANG=N (N an integer >= 0), got ${JSON.stringify(part)} in ${JSON.stringify(v)}`);
-    if (lang in out) throw new UsageError(`${command}: --pairs names ${lang} twice`);
-    out[lang] = Number(n);
-  }
-  return out;
-}
 
 /**
  * `--allocation METHOD [--budget C] [--laws FILE]`: the pairs per lab language that METHOD

@@ -2,22 +2,7 @@ import { ALLOCATION_METHODS, allocateBy, isAllocationMethod, parseBudget, readLa
 import { EXPORT_RECIPES, type ExportRecipe, exportRun } from '../../bridge';
 import { localRegistry } from '../../data/registry';
 import { type Command, type Flags, UsageError } from '../command';
-import { requireFile } from '../inputs';
-
-/** `--pairs N` (every language) or `--pairs zh=1000,el=500`. */
-function pairsOf(v: string, langs: readonly string[]): Record<string, number> {
-  if (!v.includes('=')) {
-    if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`export run: --pairs must be a positive integer or LANG=N,... , got "${v}"`);
-    return Object.fromEntries(langs.map((l) => [l, Number(v)]));
-  }
-  const out: Record<string, number> = {};
-  for (const part of v.split(',')) {
-    const [l = '', n = ''] = part.trim().split('=');
-    if (!/^[a-z]{2,3}$/.test(l) || !/^\d+$/.test(n)) throw new UsageError(`export run: --pairs must be LANG=N with N an integer >= 0, got "${part}"`);
-    out[l] = Number(n);
-  }
-  return out;
-}
+import { pairsFlag, requireFile } from '../inputs';
 
 /** `--allocation METHOD --budget C --laws FILE`: the pairs per language METHOD gives the budget, each language capped at the pairs its corpus has. */
 function allocated(flags: Flags, langs: readonly string[], available: Readonly<Record<string, number>>): Record<string, number> {
@@ -80,7 +65,10 @@ shares a budget of C pairs by METHOD (${ALLOCATION_METHODS.join(', ')}) under th
       // the allocation is computed once the corpus is read, each language capped at its pairs
       pairs = (available) => allocated(ctx.flags, langs, available);
     } else if (ctx.flags.budget !== undefined || ctx.flags.laws !== undefined) throw new UsageError('export run: --budget and --laws go with --allocation METHOD');
-    else if (ctx.flags.pairs !== undefined) pairs = pairsOf(String(ctx.flags.pairs), langs);
+    else {
+      const p = pairsFlag(ctx.flags, 'export run');
+      pairs = typeof p === 'number' ? Object.fromEntries(langs.map((l) => [l, p])) : p;
+    }
     const command = `npx xalign export run ${process.argv.slice(process.argv.indexOf('run') + 1).join(' ')}`;
     let r;
     try {
