@@ -19,6 +19,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scoreCorpus } from '../eval/metrics';
+import { readHeaderCsv } from '../io/csv';
 import { corpusContains } from '../eval/metrics/exact-match';
 import type { ScalingPoint } from '../scaling/law';
 
@@ -39,22 +40,13 @@ const HEADER = ['language', 'pairs', 'metric', 'value', 'seed'] as const;
 
 /** Reads a scores table; see the module comment. */
 export function readScoresTable(file: string): ScoreRow[] {
-  if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
-  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
-  let cols: string[] | null = null;
-  const rows: ScoreRow[] = [];
-  lines.forEach((line, i) => {
-    const at = `${file}:${i + 1}`;
-    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
-    const cells = line.split(',').map((c) => c.trim());
-    if (!cols) {
-      const missing = HEADER.filter((h) => h !== 'seed' && !cells.includes(h));
-      if (missing.length) throw new Error(`${at}: the header must name ${HEADER.join(', ')} (seed may be left out); missing ${missing.join(', ')}`);
-      cols = cells;
-      return;
-    }
-    if (cells.length !== cols.length) throw new Error(`${at}: ${cells.length} fields, the header has ${cols.length}`);
-    const get = (k: string) => cells[cols!.indexOf(k)] ?? '';
+  const { header, rows } = readHeaderCsv(file, {
+    required: HEADER.filter((h) => h !== 'seed'),
+    missing: (absent) => `the header must name ${HEADER.join(', ')} (seed may be left out); missing ${absent.join(', ')}`,
+  });
+  if (rows.length === 0) throw new Error(`${file}: no rows after the header`);
+  return rows.map(({ where: at, cells }) => {
+    const get = (k: string) => cells[k] ?? '';
     const language = get('language');
     if (!/^[a-z]{2,3}$/.test(language)) throw new Error(`${at}: language must be a 2-3 letter lower-case code, got "${language}"`);
     const pairs = get('pairs') === '' ? null : Number(get('pairs'));
@@ -63,16 +55,13 @@ export function readScoresTable(file: string): ScoreRow[] {
     if (!/^[A-Za-z][A-Za-z0-9_.+-]*$/.test(metric)) throw new Error(`${at}: metric must be a name such as chrf or contains, got "${metric}"`);
     const value = Number(get('value'));
     if (get('value') === '' || !Number.isFinite(value)) throw new Error(`${at}: value must be a number, got "${get('value')}"`);
-    const s = cols.includes('seed') ? get('seed') : '';
+    const s = get('seed');
     const seed = s === '' ? null : Number(s);
     if (seed !== null && !Number.isInteger(seed)) throw new Error(`${at}: seed must be a whole number or empty, got "${s}"`);
-    const condition = cols.includes('condition') ? get('condition') : undefined;
+    const condition = header.includes('condition') ? get('condition') : undefined;
     if (condition !== undefined && !/^[a-z][a-z0-9+-]*$/.test(condition)) throw new Error(`${at}: condition must be a name such as en-only or bilingual+translation, got "${condition}"`);
-    rows.push({ language, pairs, metric, value, seed, ...(condition !== undefined ? { condition } : {}), source: at });
+    return { language, pairs, metric, value, seed, ...(condition !== undefined ? { condition } : {}), source: at };
   });
-  if (!cols) throw new Error(`${file}: no header line (${HEADER.join(',')})`);
-  if (rows.length === 0) throw new Error(`${file}: no rows after the header`);
-  return rows;
 }
 
 /** The metrics each task is scored with. */

@@ -17,6 +17,7 @@
  */
 
 import * as fs from 'node:fs';
+import { readHeaderCsv } from '../io/csv';
 import * as path from 'node:path';
 import { barFigure, type Figure } from '../viz/plot';
 import { CONDITIONS } from './conditions';
@@ -50,33 +51,18 @@ const COLUMNS = ['share', 'source', 'lang', 'baseFinalLoss', 'probeStrict', 'pro
 
 /** Reads a CSV of {@link CodeSwitchRow}s (header = the field names; `#` lines are provenance; an empty cell is null); errors name the file, line and column. */
 export function readCodeSwitchCsv(file: string): CodeSwitchRow[] {
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  const rows: CodeSwitchRow[] = [];
-  let header: string[] | null = null;
-  lines.forEach((line, i) => {
-    const where = `${file}:${i + 1}`;
-    if (line.trim() === '' || line.startsWith('#')) return;
-    const cells = line.split(',').map((c) => c.trim());
-    if (!header) {
-      const missing = COLUMNS.filter((c) => !cells.includes(c));
-      if (missing.length) throw new Error(`${where}: header lacks column(s) ${missing.join(', ')}`);
-      header = cells;
-      return;
-    }
-    if (cells.length !== header.length) throw new Error(`${where}: ${cells.length} cells, the header has ${header.length}`);
+  const { rows } = readHeaderCsv(file, { required: COLUMNS, missing: (absent) => `header lacks column(s) ${absent.join(', ')}` });
+  return rows.map(({ where, cells }) => {
     const rec: Record<string, string | number | null> = {};
-    header.forEach((h, j) => {
-      const v = cells[j]!;
+    for (const [h, v] of Object.entries(cells)) {
       if (!(NUMERIC as readonly string[]).includes(h)) rec[h] = v;
       else if (v === '') rec[h] = null;
       else if (Number.isFinite(Number(v))) rec[h] = Number(v);
       else throw new Error(`${where}: column "${h}" is not a number: "${v}"`);
-    });
+    }
     if (rec.share === null || rec.seeds === null) throw new Error(`${where}: "share" and "seeds" need a value`);
-    rows.push(rec as unknown as CodeSwitchRow);
+    return rec as unknown as CodeSwitchRow;
   });
-  if (!header) throw new Error(`${file}: no header line`);
-  return rows;
 }
 
 /** The base result a recorded folder's results.json holds (kind pretrain), or null. */

@@ -31,7 +31,7 @@ test('code-switching: a malformed file is refused with its file, line and column
     fs.writeFileSync(f, `# note\n${header}\n0.3,s,el,,,,,,en-only,3,4,x,,,,\n`);
     assert.throws(() => readCodeSwitchCsv(f), new RegExp(`${f.replace(/[.]/g, '\\.')}:3: column "knowledgeContains" is not a number: "x"`));
     fs.writeFileSync(f, `${header}\n0.3,s,el\n`);
-    assert.throws(() => readCodeSwitchCsv(f), /cs\.csv:2: 3 cells, the header has 16/);
+    assert.throws(() => readCodeSwitchCsv(f), /cs\.csv:2: 3 fields, the header has 16/);
     fs.writeFileSync(f, 'share,source\n');
     assert.throws(() => readCodeSwitchCsv(f), /cs\.csv:1: header lacks column\(s\) lang, baseFinalLoss/);
     fs.writeFileSync(f, '# only a comment\n');
