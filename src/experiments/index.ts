@@ -23,3 +23,4 @@ export * from './representations';
 export * from './representation-report';
 export * from './ablations';
 export * from './code-switching';
+export * from './explore';

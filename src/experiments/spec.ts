@@ -17,7 +17,8 @@ import type { Settings } from '../config/presets';
 import type { ModelFamily } from '../model/config';
 import type { Batching } from '../train/data';
 import { trainConfig, type TrainConfig } from '../train/trainer';
-import { type WorldOptions, worldOptionsFromSettings } from '../world/world';
+import { buildWorld, type World, type WorldOptions, worldOptionsFromSettings } from '../world/world';
+import type { LanguageSpec } from '../world/languages';
 import type { TaskFormat, TaskId } from '../world/tasks';
 import { ALL_LANGUAGES, CONDITION_DEFS, conditionDef, type Condition } from './conditions';
 import { realCorpusFingerprint } from './real-data';
@@ -106,10 +107,21 @@ export interface TuneSpec {
     real?: { fingerprint: string };
     replayShare: number;
   };
+  /**
+   * A target language outside the base model's world (absent: `lang` is one of the
+   * world's): defined by a user (src/world/language-file.ts), it has tasks and pairs like
+   * the others but no text in the base model's pre-training corpus.
+   */
+  language?: LanguageSpec;
   /** How the tasks are posed, in training and test sets alike (src/world/tasks.ts). */
   format: TaskFormat;
   /** Test tasks and languages, `n` records each; `realTranslation`: also chrF/BLEU on the real corpus's test split (n pairs). */
   eval: { tasks: TaskId[]; langs: string[]; n: number; realTranslation?: boolean };
+}
+
+/** The world a tune spec trains and tests in: its base model's, with the spec's own language if it has one. */
+export function tuneWorld(spec: TuneSpec): World {
+  return buildWorld(spec.base.world, spec.language ? [spec.language] : []);
 }
 
 /** The tasks a tuned model is tested on, in the target language and in English (translation: English->X only). */
@@ -154,16 +166,22 @@ export function pretrainConfig(spec: BaseSpec): TrainConfig {
  * condition that has any, e.g. for a point of the scaling series, or, as a count per
  * language, an allocation of a budget for the multilingual condition; `real` takes them
  * from the real corpus; `steps` (default `tuneSteps`) sets the optimiser steps, e.g. the
- * summed steps of several bilingual runs. A condition of scope `all` covers the lab's
+ * summed steps of several bilingual runs; `language` is a user's language outside the
+ * base model's world (its code is `lang`). A condition of scope `all` covers the lab's
  * languages (`labLanguages`): the languages the laboratory tunes and fits laws for.
  */
 export function tuneSpecFromSettings(
   s: Settings,
-  o: { lang: string; condition: Condition; seed?: number; translationPairs?: number | Readonly<Record<string, number>>; real?: boolean; steps?: number },
+  o: { lang: string; condition: Condition; seed?: number; translationPairs?: number | Readonly<Record<string, number>>; real?: boolean; steps?: number; language?: LanguageSpec },
 ): TuneSpec {
   const def = conditionDef(o.condition);
   if (def.scope === 'all' && o.lang !== ALL_LANGUAGES) throw new RangeError(`experiment: condition ${o.condition} covers every preset language; its language is "${ALL_LANGUAGES}", not "${o.lang}"`);
-  if (def.scope === 'one' && !s.languages.includes(o.lang)) throw new RangeError(`experiment: language "${o.lang}" is not in the preset's languages (${s.languages.join(', ')})`);
+  if (o.language) {
+    if (def.scope !== 'one') throw new RangeError(`experiment: a language of your own needs a one-language condition, not ${o.condition}`);
+    if (o.language.code !== o.lang) throw new RangeError(`experiment: the language file defines "${o.language.code}", but the run's language is "${o.lang}"`);
+    if (s.languages.includes(o.lang)) throw new RangeError(`experiment: "${o.lang}" is one of the preset's languages; a language file must use another code`);
+    if (o.real) throw new RangeError('experiment: --real takes pairs from the real corpus, which a language of the world has none of');
+  } else if (def.scope === 'one' && !s.languages.includes(o.lang)) throw new RangeError(`experiment: language "${o.lang}" is not in the preset's languages (${s.languages.join(', ')})`);
   const seed = o.seed ?? s.seed;
   const pairs = o.translationPairs ?? s.worldTranslationPairs;
   const languages = def.scope === 'all' ? s.labLanguages : s.languages;
@@ -193,6 +211,7 @@ export function tuneSpecFromSettings(
       ...(reverse ? { reverse } : {}), ...(continued ? { continued: { texts: continued, steps: continuedSteps } } : {}),
       ...(o.real ? { real: { fingerprint: realCorpusFingerprint() } } : {}),
     },
+    ...(o.language ? { language: o.language } : {}),
     format: { qaPeople: s.worldQaPeople as 1 | 2, qaAnswer: s.worldQaAnswer as TaskFormat['qaAnswer'], knowledgeAnswer: s.worldKnowledgeAnswer as TaskFormat['knowledgeAnswer'] },
     eval: { tasks: [...EVAL_TASKS], langs: evalLangs, n: s.tuneEvalExamples, ...(o.real ? { realTranslation: true } : {}) },
   };
@@ -257,9 +276,10 @@ function pairsOption(spec: TuneSpec, presetPairs: number): string {
  * The command that regenerates `spec`'s result: `npx xalign experiment run` with the
  * preset, its overridden settings as `--set`, the language, condition, seed and (for
  * pairs other than the preset's) `--pairs`, per language for a multilingual run, and
- * `--steps` when the run's steps are not the preset's.
+ * `--steps` when the run's steps are not the preset's. A run in a language of the user's
+ * own names its file with `--language` (`languageFile`, else CODE.json).
  */
-export function tuneCommand(preset: { name: string; settings: Settings; overridden: readonly string[] }, spec: TuneSpec): string {
+export function tuneCommand(preset: { name: string; settings: Settings; overridden: readonly string[] }, spec: TuneSpec, languageFile?: string): string {
   const sets = preset.overridden.map((k) => {
     const v = (preset.settings as unknown as Record<string, unknown>)[k];
     return ` --set ${k}=${Array.isArray(v) ? v.join('+') : String(v)}`;
@@ -268,5 +288,6 @@ export function tuneCommand(preset: { name: string; settings: Settings; overridd
   const real = spec.data.real ? ' --real' : '';
   const total = spec.train.steps + (spec.data.continued?.steps ?? 0);
   const steps = total !== Math.max(1, preset.settings.tuneSteps) ? ` --steps ${total}` : '';
-  return `npx xalign experiment run --preset ${preset.name}${sets.join('')} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}${pairs}${steps}${real}`;
+  const lang = spec.language ? `--language ${languageFile ?? `${spec.lang}.json`}` : `--lang ${spec.lang}`;
+  return `npx xalign experiment run --preset ${preset.name}${sets.join('')} ${lang} --condition ${spec.condition} --seed ${spec.seed}${pairs}${steps}${real}`;
 }

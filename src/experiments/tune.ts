@@ -14,14 +14,14 @@ import { encodeInstruction, type Tokenizer } from '../model/tokenizer';
 import { Rng } from '../random/rng';
 import type { Example } from '../train/data';
 import { train } from '../train/trainer';
-import { buildWorld, type World } from '../world/world';
+import type { World } from '../world/world';
 import { type WorldExample, worldTranslationInstruction } from '../world/tasks';
 import { runPretrain } from './base';
 import { competenceOf } from './competence';
 import { evaluateTuned, recordPrompt } from './evaluate';
 import { realTranslationRecords } from './real-data';
 import { runProvenance, type RunOptions, type RunOutcome, trainingSummary } from './run';
-import type { TuneSpec } from './spec';
+import { targetPairs, tuneWorld, type TuneSpec } from './spec';
 import { configHash, type ExperimentResult } from './store';
 
 /**
@@ -118,7 +118,9 @@ export function tuningExamples(world: World, tok: Tokenizer, spec: TuneSpec): { 
  * of every language: its data has no target language in it).
  */
 export function trainingHash(spec: TuneSpec): string {
-  return configHash({ version: spec.version, base: spec.base, train: spec.train, data: spec.data, format: spec.format, seed: spec.seed });
+  // a language of the user's own shapes the training data only when the run trains on it (not an English-only run)
+  const own = spec.language && (spec.data.instructionLangs.includes(spec.lang) || targetPairs(spec) > 0) ? { language: spec.language } : {};
+  return configHash({ version: spec.version, base: spec.base, train: spec.train, data: spec.data, format: spec.format, seed: spec.seed, ...own });
 }
 
 /** A stored tune result whose training hash is `spec`'s and whose model is on disk: its result and model folder. */
@@ -153,7 +155,7 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
   if (stored) return { result: stored, reused: true, modelDir: resultModelDir(o.store, stored) };
   const base = await runPretrain(spec.base, { ...o, command: undefined });
   const t0 = performance.now();
-  const world = buildWorld(spec.base.world);
+  const world = tuneWorld(spec);
   const twin = storedTwin(o.store, spec);
   const loaded = loadModel(twin ? twin.modelDir : base.modelDir);
   if (!loaded.tokenizer) throw new Error(`${twin ? twin.modelDir : base.modelDir}: model has no tokenizer.json`);

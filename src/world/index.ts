@@ -9,3 +9,4 @@ export * from './similarity';
 export * from './corpus';
 export * from './tasks';
 export * from './world';
+export * from './language-file';

@@ -65,15 +65,21 @@ export interface World {
   knowledgeChoices(lang: string, split: Split, n?: number): { sentences: string[]; gold: number }[];
 }
 
-/** Builds the world; cheap until `corpus()` is called. */
-export function buildWorld(options: WorldOptions): World {
+/**
+ * Builds the world; cheap until `corpus()` is called. `unseen` are languages with
+ * transducers and tasks but no text in the pre-training corpus: a language a base model
+ * pre-trained on `options` never saw (a user's language from a file), which leaves the
+ * corpus, and so the base model, as they are.
+ */
+export function buildWorld(options: WorldOptions, unseen: readonly LanguageSpec[] = []): World {
   const kb = buildKnowledgeBase({ seed: options.seed, ...options.kb });
   const transducers = new Map<string, Transducer>();
-  for (const l of options.languages) {
+  for (const l of [...options.languages, ...unseen]) {
     const spec = typeof l === 'string' ? languageSpec(l) : l;
     if (transducers.has(spec.code)) throw new RangeError(`world: language "${spec.code}" listed twice`);
     transducers.set(spec.code, buildTransducer(spec, options.seed));
   }
+  const pretrained = [...transducers.values()].slice(0, options.languages.length);
   const ctx: TaskContext = { kb, seed: options.seed, transducers };
   let corpus: PretrainCorpus | undefined;
   const defaultSize = (task: TaskId, split: Split) =>
@@ -83,7 +89,7 @@ export function buildWorld(options: WorldOptions): World {
     kb,
     languages: [...transducers.keys()],
     transducers,
-    corpus: () => (corpus ??= composePretrainCorpus(kb, [...transducers.values()], options.corpus, options.seed)),
+    corpus: () => (corpus ??= composePretrainCorpus(kb, pretrained, options.corpus, options.seed)),
     examples: (task, lang, split, n, format) => taskExamples(ctx, task, lang, split, n ?? defaultSize(task, split), format),
     knowledgeChoices: (lang, split, n) => knowledgeChoices(ctx, lang, split, n ?? defaultSize('knowledge', split)),
   };

@@ -9,6 +9,7 @@ import type { Settings } from '../../config/presets';
 import { fitLawsByLanguage } from '../../scaling/fit';
 import { readPointsCsv } from '../../scaling/points-csv';
 import { presetFromFlags, sessionFromFlags } from '../../session';
+import { readLanguageFile } from '../../world/language-file';
 import { type Command, UsageError } from '../command';
 import { numberFlag, pairsFlag, presetFlags, requireFile, requireUtf8, SEED_RANGE } from '../inputs';
 import { progressLogger, SHARED_OPTIONS, storeDir } from './experiment-shared';
@@ -77,14 +78,15 @@ export function metricsText(r: ExperimentResult): string[] {
 export const command: Command = {
   name: 'experiment',
   summary: 'run, list and export the instruction-tuning runs of notebooks 02 and 05',
-  usage: `usage: xalign experiment run --condition C|all [--lang X] [--seed N] [--pairs N|LANG=N,...] [--steps N] [--real] [--base DIR] [--preset P] [--set k=v] [--store DIR] [--json]
+  usage: `usage: xalign experiment run --condition C|all [--lang X | --language FILE.json] [--seed N] [--pairs N|LANG=N,...] [--steps N] [--real] [--base DIR] [--preset P] [--set k=v] [--store DIR] [--json]
        xalign experiment run --condition multilingual --allocation METHOD [--budget C] [--laws FILE.json] [--seed N] ...
        xalign experiment list [--store DIR] [--json]
        xalign experiment export [--store DIR] [--csv FILE] [--out FILE]
 
 run: instruction-tunes the preset's base model (pre-trained first if the store lacks
 it; a committed data/world/base-PRESET, or --base DIR, is used when its manifest's config
-hash matches) for language X (default: the preset's first language) in condition C:
+hash matches) for language X (default: the preset's first language; --language FILE.json:
+a language of your own, which the base never saw, docs/new-language.md) in condition C:
 ${CONDITIONS.join(', ')} (all: the three in turn), or multilingual (one model for
 the lab languages (labLanguages): instructions in English and each language, pairs
 for each; its --lang is "${ALL_LANGUAGES}" and may be left out; --pairs zh=300,tr=100
@@ -106,6 +108,7 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
     ...SHARED_OPTIONS,
     condition: { type: 'string' },
     lang: { type: 'string' },
+    language: { type: 'string' },
     seed: { type: 'string' },
     pairs: { type: 'string' },
     steps: { type: 'string' },
@@ -125,9 +128,17 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
       const c = ctx.flags.condition as string | undefined;
       if (!c || (c !== 'all' && !isCondition(c))) throw new UsageError(`experiment run: --condition must be one of ${Object.keys(CONDITION_DEFS).join(', ')} or all, got ${c === undefined ? 'nothing' : `"${c}"`}`);
       const everyLanguage = c !== 'all' && conditionDef(c).scope === 'all';
-      const lang = (ctx.flags.lang as string | undefined) ?? (everyLanguage ? ALL_LANGUAGES : preset.settings.languages[0]!);
+      const languageFile = ctx.flags.language as string | undefined;
+      if (languageFile !== undefined) {
+        if (everyLanguage) throw new UsageError(`experiment run: --language FILE defines one language; --condition ${c} trains every preset language`);
+        if (ctx.flags.real === true) throw new UsageError('experiment run: --real takes pairs from the real corpus; a language file has none');
+        requireFile(languageFile, '--language');
+      }
+      const language = languageFile !== undefined ? readLanguageFile(languageFile) : undefined;
+      if (language && ctx.flags.lang !== undefined && ctx.flags.lang !== language.code) throw new UsageError(`experiment run: --lang "${String(ctx.flags.lang)}" differs from the code "${language.code}" that ${languageFile} defines; leave --lang out`);
+      const lang = language?.code ?? (ctx.flags.lang as string | undefined) ?? (everyLanguage ? ALL_LANGUAGES : preset.settings.languages[0]!);
       if (everyLanguage && lang !== ALL_LANGUAGES) throw new UsageError(`experiment run: --condition ${c} trains one model for every preset language; leave --lang out (or --lang ${ALL_LANGUAGES}), got "${lang}"`);
-      if (!everyLanguage && !preset.settings.languages.includes(lang)) throw new UsageError(`experiment run: --lang "${lang}" is not in preset ${preset.name} (${preset.settings.languages.join(', ')})`);
+      if (!language && !everyLanguage && !preset.settings.languages.includes(lang)) throw new UsageError(`experiment run: --lang "${lang}" is not in preset ${preset.name} (${preset.settings.languages.join(', ')}); a language of your own is --language FILE.json`);
       const seed = numberFlag(ctx.flags, 'seed', SEED_RANGE, 'experiment run') ?? preset.settings.seed;
       if (ctx.flags.allocation !== undefined && !everyLanguage) throw new UsageError(`experiment run: --allocation shares pairs among languages; it needs --condition multilingual, got ${c}`);
       const allocated = allocationPairs(ctx.flags, preset.settings, store.root);
@@ -141,8 +152,8 @@ language and metric; default STORE/results.csv) and JSON (default STORE/results.
       const conditions: Condition[] = c === 'all' ? [...CONDITIONS] : [c as Condition];
       const results: { reused: boolean; result: ExperimentResult }[] = [];
       for (const condition of conditions) {
-        const spec = tuneSpecFromSettings(preset.settings, { lang, condition, seed, translationPairs: pairs, real: ctx.flags.real === true, ...(steps !== undefined ? { steps } : {}) });
-        const command = tuneCommand(preset, spec);
+        const spec = tuneSpecFromSettings(preset.settings, { lang, condition, seed, translationPairs: pairs, real: ctx.flags.real === true, ...(steps !== undefined ? { steps } : {}), ...(language ? { language } : {}) });
+        const command = tuneCommand(preset, spec, languageFile);
         const r = await runTune(spec, { store, preset: preset.name, backend, command, baseDir: baseDir && path.resolve(baseDir), onEvent: progressLogger(ctx), log: ctx.log });
         results.push({ reused: r.reused, result: r.result });
       }

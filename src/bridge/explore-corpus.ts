@@ -1,0 +1,107 @@
+/**
+ * A real language at paper scale (notebook 08 and `xalign explore --language CODE`): what
+ * can be said of it from its parallel corpus (`xalign data build --lang CODE`), and how
+ * far the scaling-law chain goes with what the user brings from a real model:
+ *
+ * - always: the corpus's pairs per split, lengths, and the LLaMA tokenizer's fertility on
+ *   both sides (Table 1 and notebook 01's columns);
+ * - with the model's sentence states of parallel text (`.npy`, English and X, one row per
+ *   sentence): gamma, the retrieval score of src/similarity;
+ * - with scores at several pair counts (a scores table, src/bridge/ingest.ts): the law
+ *   S = 100 - alpha (gamma X)^-beta (gamma 1 when no states were given: the law then
+ *   reads in pairs alone), the pairs for a target score;
+ * - with other languages' laws (the allocation JSON) and a budget: the language's share
+ *   of it, its cap being its corpus's training pairs.
+ *
+ * Each piece that cannot be computed is named in `missing` with what would give it.
+ */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { allocateBy, readLawsJson, wholePairs, type AllocationLaw } from '../allocation';
+import { corpusDir } from '../data/registry';
+import { tokenizerFertility, type Fertility } from '../data/fertility';
+import { readParallel } from '../data/parallel';
+import { summariseParallel, type ParallelSummary } from '../data/summary';
+import { dataForTarget, fitScalingLaw } from '../scaling/fit';
+import { matrixFromNpy, readNpy, retrievalSimilarity } from '../similarity';
+import { readScoresTable, scorePoints } from './ingest';
+
+export interface CorpusExploreOptions {
+  /** The corpus root's parent (default: the project's data root). */
+  corpusRoot?: string;
+  /** Sentence states of parallel text from a real model: English rows and X rows, the same sentences in the same order. */
+  states?: { english: string; other: string };
+  /** A scores table with this language's scores at several pair counts. */
+  scores?: string;
+  /** The metric of the scores to fit (default chrf). */
+  metric?: string;
+  /** Target score for the pairs needed. */
+  target?: number;
+  /** Other languages' laws (allocation JSON) and the budget to share with them. */
+  laws?: string;
+  budget?: number;
+  /** Sentences for the fertility measurement (default 2000, the first of the train split). */
+  fertilitySample?: number;
+}
+
+export interface CorpusExploration {
+  lang: string;
+  corpus: { dir: string; splits: Record<string, number>; train: ParallelSummary };
+  fertility: { english: Fertility; other: Fertility; sample: number };
+  gamma: number | null;
+  law: { alpha: number; beta: number; gamma: number; r2: number; n: number; metric: string } | null;
+  target: { score: number; pairs: number; lo: number; hi: number } | null;
+  allocation: { budget: number; pairs: Record<string, number>; share: number; uniformPairs: Record<string, number> } | null;
+  /** What could not be computed, and what to bring for it. */
+  missing: string[];
+}
+
+/** The chain for a real corpus language (see the module comment). */
+export function exploreCorpusLanguage(lang: string, o: CorpusExploreOptions = {}): CorpusExploration {
+  const dir = path.join(corpusDir(o.corpusRoot), `en-${lang}`);
+  const file = (split: string, side: string) => path.join(dir, `${split}.${side}`);
+  if (!fs.existsSync(file('train', lang))) throw new Error(`explore: no corpus for "${lang}" in ${dir}; build it with \`npx xalign data build --lang ${lang}\``);
+  const splits: Record<string, number> = {};
+  for (const s of ['train', 'dev', 'test', 'udhr']) if (fs.existsSync(file(s, lang))) splits[s] = readParallel(file(s, 'en'), file(s, lang), { allowEmpty: true }).length;
+  const train = summariseParallel(file('train', 'en'), file('train', lang));
+  const sample = readParallel(file('train', 'en'), file('train', lang)).slice(0, o.fertilitySample ?? 2000);
+  const missing: string[] = [];
+  let gamma: number | null = null;
+  if (o.states) {
+    const e = readNpy(o.states.english);
+    const x = readNpy(o.states.other);
+    gamma = retrievalSimilarity(matrixFromNpy(e, o.states.english), matrixFromNpy(x, o.states.other), ['en', lang]).similarity;
+  } else missing.push('gamma: give the model\'s sentence states of parallel text (--states EN.npy,X.npy)');
+  let law: CorpusExploration['law'] = null;
+  let target: CorpusExploration['target'] = null;
+  let allocation: CorpusExploration['allocation'] = null;
+  const metric = o.metric ?? 'chrf';
+  if (o.scores) {
+    const points = scorePoints(readScoresTable(o.scores).filter((r) => r.language === lang), metric, { [lang]: gamma ?? 1 });
+    const fit = fitScalingLaw(points, { context: `${o.scores}, ${lang} ${metric}` });
+    law = { alpha: fit.alpha, beta: fit.beta, gamma: fit.gamma, r2: fit.r2, n: fit.n, metric };
+    if (o.target !== undefined) {
+      const need = dataForTarget(fit, o.target);
+      target = { score: o.target, pairs: need.x, lo: need.lo, hi: need.hi };
+    } else missing.push('pairs needed: give a target score (--target S)');
+    if (o.laws && o.budget !== undefined) {
+      const others = readLawsJson(o.laws).filter((l) => l.language !== lang);
+      const laws: AllocationLaw[] = [...others, { language: lang, alpha: fit.alpha, beta: fit.beta, gamma: fit.gamma, max: splits.train! }];
+      const opt = allocateBy('optimal', laws, o.budget);
+      const uni = allocateBy('uniform', laws, o.budget);
+      const pairs = wholePairs(opt, laws);
+      allocation = { budget: o.budget, pairs, share: pairs[lang]! / o.budget, uniformPairs: wholePairs(uni, laws) };
+    } else missing.push('budget share: give the other languages\' laws and a budget (--laws FILE.json --budget C)');
+  } else missing.push(`scaling law: give ${lang}'s scores at three pair counts or more (--scores FILE.csv, the ingest format)`);
+  return {
+    lang,
+    corpus: { dir, splits, train },
+    fertility: { english: tokenizerFertility(sample.map((p) => p.src)), other: tokenizerFertility(sample.map((p) => p.tgt)), sample: sample.length },
+    gamma,
+    law,
+    target,
+    allocation,
+    missing,
+  };
+}
