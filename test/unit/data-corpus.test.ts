@@ -140,6 +140,25 @@ test('without apt the build writes the UDHR sets, says how to use OPUS, and is i
   assert.ok(lines.some((l) => /up to date/.test(l)));
 });
 
+test('a language outside the six: built on its own (UDHR found by its code, script checked), with its manifest in its folder', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-corpus-extra-'));
+  const m = await buildCorpus({ root, languages: ['ka'], apt: false });
+  assert.equal(m.languages.ka!.splits.udhr, udhrPairs('ka').length);
+  assert.ok(m.languages.ka!.splits.udhr >= 40, 'the Georgian declaration aligns with the English one');
+  assert.match(fs.readFileSync(path.join(root, 'cache', 'corpus', 'en-ka', 'udhr.ka'), 'utf8'), /[\u10D0-\u10FF]/);
+  assert.ok(fs.existsSync(path.join(root, 'cache', 'corpus', 'en-ka', 'manifest.json')));
+  assert.ok(!fs.existsSync(path.join(root, 'cache', 'corpus', 'manifest.json')), 'the manifest of the six is not written');
+  assert.equal(corpusStats(root).languages.ka!.udhr!.pairs, m.languages.ka!.splits.udhr);
+  const lines: string[] = [];
+  await buildCorpus({ root, languages: ['ka'], apt: false, log: (l) => lines.push(l) });
+  assert.ok(lines.some((l) => /up to date/.test(l)));
+  await assert.rejects(buildCorpus({ root, languages: ['zh', 'ka'], apt: false }), /outside the six \(ka\) on their own/);
+  await assert.rejects(buildCorpus({ root, languages: ['english'], apt: false }), /unknown corpus language "english"/);
+  assert.equal(scriptShare('ფაილი შენახულია', 'ka'), 1);
+  assert.ok(!isInLanguage('The file was saved', 'ka', null), 'an English fall-back is not Georgian');
+  assert.deepEqual(udhrPairs('qq'), [], 'a code the declarations lack has no UDHR set');
+});
+
 test('tokenizer fertility: LLaMA spends more tokens per character on Chinese than on English', () => {
   const { tokenizerFertility } = require('../../src/data/fertility') as typeof import('../../src/data/fertility');
   const en = tokenizerFertility(['All human beings are born free and equal in dignity and rights.']);

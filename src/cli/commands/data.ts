@@ -12,7 +12,9 @@ const USAGE = `usage: xalign data SUBCOMMAND [options] [--json]
 
 subcommands:
   build [--lang zh,tr] [--force] [--no-apt]
-        build the offline English-X corpus into data/cache/corpus/ (incremental)
+        build the offline English-X corpus into data/cache/corpus/ (incremental);
+        a language outside the six (--lang ka) is built on its own, from Debian's
+        packages in that language, with its manifest in its own folder
   stats                       pairs, lengths, ratios and scripts of the built corpus
   list                        datasets a specification can name (built corpus, data/opus, data/alpaca)
   summarise SRC TGT [--skip-invalid]

