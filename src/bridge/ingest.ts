@@ -16,6 +16,7 @@
  * names the file and line.
  */
 
+import type { ConditionComparison } from '../experiments/compare';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scoreCorpus } from '../eval/metrics';
@@ -148,5 +149,33 @@ export function scorePoints(rows: readonly ScoreRow[], metric: string, gamma: Re
     const g = gamma[m.language];
     if (g === undefined) throw new Error(`no gamma for ${m.language}: give it with --gamma ${m.language}=VALUE`);
     return { language: m.language, gamma: g, x: m.pairs!, score: m.mean };
+  });
+}
+
+/** The laboratory task a benchmark's metric scores (the paper's benchmarks and the project's metrics). */
+export const METRIC_TASKS: Readonly<Record<string, string>> = {
+  comet: 'translation', bleurt: 'translation', bleu: 'translation', chrf: 'translation',
+  mlqa: 'qa', xquad: 'qa', contains: 'qa', mlama: 'knowledge', 'xlsum-rouge': 'summarization', rougeL: 'summarization',
+};
+
+/**
+ * Condition `b` against condition `a` of one language in a scores table, one comparison
+ * per metric both conditions have, in the shape the verdict rules read
+ * (src/experiments/verdict.ts). A table holds means, not the per-record statistics a
+ * paired test needs, so `pValue` is null: the rules then say "not assessed", and `delta`
+ * gives the direction only.
+ */
+export function tableComparisons(rows: readonly ScoreRow[], language: string, a: string, b: string): ConditionComparison[] {
+  const means = meanScores(rows).filter((m) => m.language === language);
+  const of = (c: string, metric: string) => means.find((m) => m.condition === c && m.metric === metric);
+  const metrics = [...new Set(means.filter((m) => m.condition === a).map((m) => m.metric))].filter((metric) => of(b, metric));
+  if (metrics.length === 0) throw new RangeError(`no metric has both ${a} and ${b} for ${language}`);
+  return metrics.map((metric) => {
+    const [x, y] = [of(a, metric)!, of(b, metric)!];
+    const summary = (m: typeof x) => ({ seeds: m.seeds, mean: m.mean, lower: null, upper: null });
+    return {
+      lang: language, task: METRIC_TASKS[metric] ?? metric, metric, evalLang: language, a, b,
+      seedsA: summary(x), seedsB: summary(y), delta: y.mean - x.mean, pairedSeeds: 0, pValue: null, segments: 0,
+    };
   });
 }

@@ -68,7 +68,11 @@ export interface Exploration {
 }
 
 /** The whole chain for `language` (see the module comment); trains what the store lacks in one pool. */
-export async function exploreWorldLanguage(s: Settings, language: LanguageSpec, o: ExploreOptions): Promise<{ exploration: Exploration; fit: LawFit; series: ExperimentResult<TuneSpec>[]; allocations: LabAllocation[] }> {
+export async function exploreWorldLanguage(
+  s: Settings,
+  language: LanguageSpec,
+  o: ExploreOptions,
+): Promise<{ exploration: Exploration; fit: LawFit; fits: Map<string, LawFit>; points: ScalingPoint[]; series: ExperimentResult<TuneSpec>[]; allocations: LabAllocation[] }> {
   const t0 = performance.now();
   if (s.languages.includes(language.code)) throw new RangeError(`explore: "${language.code}" is one of the preset's languages; give your language another code`);
   const base = await runPretrain(baseSpecFromSettings(s), { store: o.store, preset: o.preset, backend: o.backend, ...(o.baseDir ? { baseDir: o.baseDir } : {}), log: o.log });
@@ -104,5 +108,7 @@ export async function exploreWorldLanguage(s: Settings, language: LanguageSpec, 
     trained: pool.trained,
     seconds: (performance.now() - t0) / 1000,
   };
-  return { exploration, fit, series, allocations };
+  // every language's points and fit, the new one last (for one figure)
+  const fits = new Map([...lab.fits, [language.code, fit]]);
+  return { exploration, fit, fits, points: [...lab.points, ...points], series, allocations };
 }

@@ -13,7 +13,9 @@
  */
 
 import { tf } from '../backend';
+import * as path from 'node:path';
 import { loadModel } from '../model/checkpoint';
+import { writeNpy } from '../similarity/npy';
 import type { Tokenizer } from '../model/tokenizer';
 import type { Transformer } from '../model/transformer';
 import { retrievalSimilarity, type SimilarityResult } from '../similarity/retrieval';
@@ -88,6 +90,26 @@ export async function modelGammas(modelDir: string, world: World, langs: readonl
     const out: Record<string, number> = {};
     for (const lang of langs) out[lang] = (await modelSimilarity(loaded.model, loaded.tokenizer, world, lang)).gamma;
     return out;
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
+/**
+ * The final-layer mean-pooled states of parallel sentences from the model in `modelDir`,
+ * written as `DIR/en.npy` and `DIR/LANG.npy` (float32, sentences x dimensions): the files
+ * a user brings from a real model (docs/bridge.md), here from a laboratory model.
+ */
+export async function writeSentenceStates(modelDir: string, english: readonly string[], other: readonly string[], dir: string, lang: string): Promise<{ english: string; other: string }> {
+  if (english.length !== other.length || english.length === 0) throw new RangeError(`sentence states: ${english.length} English and ${other.length} ${lang} sentences; give the same non-zero number`);
+  const loaded = loadModel(modelDir);
+  if (!loaded.tokenizer) throw new Error(`${modelDir}: model has no tokenizer.json`);
+  try {
+    const d = loaded.model.config.dModel;
+    const files = { english: path.join(dir, 'en.npy'), other: path.join(dir, `${lang}.npy`) };
+    writeNpy(files.english, (await meanStates(loaded.model, loaded.tokenizer, english)).at(-1)!, [english.length, d]);
+    writeNpy(files.other, (await meanStates(loaded.model, loaded.tokenizer, other)).at(-1)!, [other.length, d]);
+    return files;
   } finally {
     loaded.model.dispose();
   }

@@ -9,7 +9,7 @@ import { type Command, UsageError } from '../command';
 import { numberFlag, presetFlags } from '../inputs';
 import { SHARED_OPTIONS, storeDir } from './experiment-shared';
 
-const pairs = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : Number.isNaN(x) ? 'no interval' : 'never');
+const pairs = (x: number) => (Number.isNaN(x) ? 'no interval' : !Number.isFinite(x) ? 'not within 10^15' : x < 1 ? 'fewer than 1' : Math.round(x).toLocaleString('en-US'));
 
 export const command: Command = {
   name: 'explore',
