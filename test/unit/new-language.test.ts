@@ -52,6 +52,12 @@ test('language file: each mistake is refused naming the file and the field (or l
     fs.writeFileSync(f, JSON.stringify(json));
     assert.throws(() => readLanguageFile(f), re);
   }
+  const cli = spawnSync(process.execPath, [BIN, 'explore', '--language', path.join(dir, 'bad.json'), '--preset', 'smoke'], { encoding: 'utf8' });
+  assert.notEqual(cli.status, 0);
+  assert.match(cli.stderr, /bad\.json: field englishName must be a non-empty string/, 'the CLI shows the same message');
+  const clash = spawnSync(process.execPath, [BIN, 'experiment', 'run', '--preset', 'smoke', '--condition', 'bilingual', '--language', EXAMPLE, '--lang', 'zh'], { encoding: 'utf8' });
+  assert.equal(clash.status, 2);
+  assert.match(clash.stderr, /--lang "zh" differs from the code "ka"/);
   const broken = path.join(dir, 'broken.json');
   fs.writeFileSync(broken, '{\n  "code": "qx",\n  "englishName": \n}\n');
   assert.throws(() => readLanguageFile(broken), /broken\.json(:4)?: not valid JSON/);
