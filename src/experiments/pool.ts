@@ -3,9 +3,12 @@
  * trains on one thread, so a 2-core machine trains two runs at once).
  *
  * The parent makes sure the base model exists first (pre-trained or reused once, never
- * by two workers at the same time), hands each spec that the store lacks to a free
- * worker (`node --import tsx src/experiments/worker.ts`), relays the workers' progress
- * events, and reads each finished result back from the store. Every worker writes its
+ * by two workers at the same time), starts one long-lived worker process per slot
+ * (`node --import tsx src/experiments/worker.ts`), hands each spec that the store lacks
+ * to a free worker as one JSON line on its stdin, relays the worker's progress events,
+ * and reads each finished result back from the store. A worker takes job after job, so
+ * Node's start, the compilation of the library and the backend's start are paid once
+ * per worker, not once per run; it exits when its stdin closes. Every worker writes its
  * own run folder and result file atomically, so workers never touch the same file, and
  * a pool that is killed resumes run by run: stored results are reused, half-finished
  * runs resume from their checkpoints.
@@ -52,7 +55,7 @@ export interface PoolOutcome {
   seconds: number;
 }
 
-/** What the parent sends a worker on its stdin (one JSON document). */
+/** What the parent sends a worker on its stdin for one run (one JSON line). */
 export interface WorkerJob {
   spec: TuneSpec;
   storeRoot: string;
@@ -100,16 +103,22 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
     try {
       const queue = [...todo];
       const worker = async () => {
-        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-          if (o.stopAt !== undefined && Date.now() > o.stopAt) break;
-          const i = next;
-          const t = performance.now();
-          await runChild(specs[i]!, o, (e) => o.onProgress?.(i, e), children);
-          const r = o.store.get<TuneSpec>(configHash(specs[i]!));
-          if (!r) throw new Error(`experiment worker finished ${specs[i]!.lang} ${specs[i]!.condition} seed ${specs[i]!.seed} but ${o.store.root} has no result ${configHash(specs[i]!)}`);
-          results[i] = r;
-          if (!r.extra?.trainedBy) trained++;
-          o.onProgress?.(i, { type: 'done', seconds: (performance.now() - t) / 1000 });
+        let child: WorkerProcess | undefined;
+        try {
+          for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+            if (o.stopAt !== undefined && Date.now() > o.stopAt) break;
+            const i = next;
+            const t = performance.now();
+            child ??= startWorker(o, children);
+            await child.run(specs[i]!, (e) => o.onProgress?.(i, e));
+            const r = o.store.get<TuneSpec>(configHash(specs[i]!));
+            if (!r) throw new Error(`experiment worker finished ${specs[i]!.lang} ${specs[i]!.condition} seed ${specs[i]!.seed} but ${o.store.root} has no result ${configHash(specs[i]!)}`);
+            results[i] = r;
+            if (!r.extra?.trainedBy) trained++;
+            o.onProgress?.(i, { type: 'done', seconds: (performance.now() - t) / 1000 });
+          }
+        } finally {
+          await child?.close();
         }
       };
       await Promise.all(Array.from({ length: Math.min(o.workers, todo.length) }, worker));
@@ -139,65 +148,111 @@ function baseDirOf(o: PoolOptions, spec: TuneSpec): string | undefined {
   return typeof o.baseDir === 'function' ? o.baseDir(spec) : o.baseDir;
 }
 
-/** One worker process for one spec; resolves when it exits 0, rejects with its stderr tail otherwise. */
-function runChild(spec: TuneSpec, o: PoolOptions, onEvent: (e: TrainEvent & { phase: 'pretrain' | 'tune' }) => void, children: Set<ChildProcess>): Promise<void> {
-  const job: WorkerJob = { spec, storeRoot: o.store.root, preset: o.preset, backend: o.backend, command: o.commandFor?.(spec), baseDir: baseDirOf(o, spec) };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, o.workerArgv ?? ['--import', 'tsx', WORKER], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XALIGN_WORKER: '1' } });
-    children.add(child);
-    let stderr = '';
-    let pending = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      pending += chunk;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line.startsWith('{')) {
-          try {
-            onEvent(JSON.parse(line));
-          } catch {
-            /* a stray line that only looks like JSON: ignore */
-          }
-        }
-      }
-    });
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-4000);
-    });
-    child.on('error', (err) => {
-      children.delete(child);
-      reject(err);
-    });
+/** The line a worker writes on stdout when a job's result is in the store. */
+const JOB_DONE = '{"xalignWorker":"job done"}';
+
+/** A long-lived worker process: `run` sends one job and resolves when its result is stored; `close` ends its stdin and waits for it to exit. */
+interface WorkerProcess {
+  run(spec: TuneSpec, onEvent: (e: TrainEvent & { phase: 'pretrain' | 'tune' }) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts one worker process (see {@link WorkerProcess}); a worker that dies fails its job with the tail of its stderr. */
+function startWorker(o: PoolOptions, children: Set<ChildProcess>): WorkerProcess {
+  const child = spawn(process.execPath, o.workerArgv ?? ['--import', 'tsx', WORKER], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XALIGN_WORKER: '1' } });
+  children.add(child);
+  let stderr = '';
+  let pending = '';
+  let job: { spec: TuneSpec; onEvent: (e: TrainEvent & { phase: 'pretrain' | 'tune' }) => void; resolve: () => void; reject: (e: Error) => void } | undefined;
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exit = new Promise<void>((resolve) => {
     child.on('close', (code, signal) => {
       children.delete(child);
-      if (code === 0) resolve();
-      else {
+      exited = { code, signal };
+      if (job) {
         const tail = stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Warning: maxDynamic')).slice(-12).join('\n');
-        reject(new Error(`experiment worker for ${spec.lang} ${spec.condition} seed ${spec.seed} (pairs ${targetPairs(spec)}) ${signal ? `was killed by ${signal}` : `exited with ${code}`}:\n${tail}`));
+        const { spec } = job;
+        job.reject(new Error(`experiment worker for ${spec.lang} ${spec.condition} seed ${spec.seed} (pairs ${targetPairs(spec)}) ${signal ? `was killed by ${signal}` : `exited with ${code}`}:\n${tail}`));
+        job = undefined;
       }
+      resolve();
     });
-    child.stdin!.end(JSON.stringify(job));
   });
+  child.on('error', (err) => {
+    job?.reject(err);
+    job = undefined;
+  });
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (line === JOB_DONE) {
+        job?.resolve();
+        job = undefined;
+      } else if (line.startsWith('{')) {
+        try {
+          job?.onEvent(JSON.parse(line));
+        } catch {
+          /* a stray line that only looks like JSON: ignore */
+        }
+      }
+    }
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  // writing to a worker that has just died: its 'close' reports the failure with its stderr
+  child.stdin!.on('error', () => {});
+  return {
+    run(spec, onEvent) {
+      if (exited) return Promise.reject(new Error(`experiment worker exited (${exited.signal ?? exited.code}) before ${spec.lang} ${spec.condition} seed ${spec.seed}`));
+      return new Promise<void>((resolve, reject) => {
+        job = { spec, onEvent, resolve, reject };
+        const msg: WorkerJob = { spec, storeRoot: o.store.root, preset: o.preset, backend: o.backend, command: o.commandFor?.(spec), baseDir: baseDirOf(o, spec) };
+        child.stdin!.write(`${JSON.stringify(msg)}\n`);
+      });
+    },
+    async close() {
+      if (!exited) child.stdin!.end();
+      await exit;
+    },
+  };
 }
 
 /**
- * The body of a worker process: reads a {@link WorkerJob} as JSON on stdin, selects the
- * same backend as its parent, runs the spec into the shared store, and writes its
- * training events as JSON lines on stdout (src/experiments/worker.ts runs it).
+ * The body of a worker process: reads {@link WorkerJob}s on stdin, one JSON line each, and
+ * for each runs the spec into the shared store on the same backend as its parent, writes
+ * the training events as JSON lines on stdout, then the line {@link JOB_DONE}. It returns
+ * when stdin closes; a failed job rejects (src/experiments/worker.ts runs it and exits 1).
  */
 export async function workerMain(): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  const job = JSON.parse(Buffer.concat(chunks).toString('utf8')) as WorkerJob;
-  const backend = await selectBackend(job.backend);
-  if (backend.name !== job.backend) throw new Error(`worker: asked for backend ${job.backend}, got ${backend.name}`);
-  await runTune(job.spec, {
-    store: new ResultStore(job.storeRoot),
-    preset: job.preset,
-    backend: backend.name,
-    command: job.command,
-    baseDir: job.baseDir,
-    onEvent: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
-  });
+  let backend: Awaited<ReturnType<typeof selectBackend>> | undefined;
+  let pending = '';
+  for await (const c of process.stdin) {
+    pending += (c as Buffer).toString('utf8');
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl).trim();
+      pending = pending.slice(nl + 1);
+      if (line) await runJob(JSON.parse(line) as WorkerJob);
+    }
+  }
+  // a job sent without a final newline (one job, stdin closed): run it too
+  if (pending.trim()) await runJob(JSON.parse(pending) as WorkerJob);
+
+  async function runJob(job: WorkerJob): Promise<void> {
+    backend ??= await selectBackend(job.backend);
+    if (backend.name !== job.backend) throw new Error(`worker: asked for backend ${job.backend}, got ${backend.name}`);
+    await runTune(job.spec, {
+      store: new ResultStore(job.storeRoot),
+      preset: job.preset,
+      backend: backend.name,
+      command: job.command,
+      baseDir: job.baseDir,
+      onEvent: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
+    });
+    process.stdout.write(`${JOB_DONE}\n`);
+  }
 }

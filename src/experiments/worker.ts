@@ -1,4 +1,4 @@
-/** One experiment worker process (see `workerMain` in src/experiments/pool.ts). Exit 0: the result is in the store. */
+/** One experiment worker process (see `workerMain` in src/experiments/pool.ts): runs the jobs it is sent; exit 0 when its stdin closes, 1 when a job failed. */
 import { workerMain } from './pool';
 
 workerMain().then(

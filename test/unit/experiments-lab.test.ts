@@ -115,16 +115,18 @@ test('gamma: the probe shares one name across sentences; a model gives one retri
   }
 });
 
-test('pool: two worker processes give the results of one in-process run; a failing worker names its run', async () => {
+test('pool: two worker processes, each taking several runs, give the results of one in-process run; a failing worker names its run', async () => {
   const [d1, d2] = [tmp('xalign-pool1-'), tmp('xalign-pool2-')];
   try {
-    const specs = [tinyTuneSpec('en-only'), tinyTuneSpec('bilingual')];
+    const specs = [tinyTuneSpec('en-only'), tinyTuneSpec('bilingual'), tinyTuneSpec('bilingual', 3), tinyTuneSpec('bilingual', 4)];
     const inProcess = await runTunePool(specs, { store: new ResultStore(d1), preset: 'test', backend: 'cpu', workers: 1 });
     const events: string[] = [];
     const pooled = await runTunePool(specs, { store: new ResultStore(d2), preset: 'test', backend: 'cpu', workers: 2, onProgress: (i, e) => events.push(`${i}:${e.type}`) });
-    assert.equal(pooled.trained, 2);
-    assert.ok(events.includes('0:done') && events.includes('1:done') && events.some((e) => e.endsWith(':step')));
-    for (let i = 0; i < 2; i++) {
+    assert.equal(pooled.trained, 4);
+    assert.ok([0, 1, 2, 3].every((i) => events.includes(`${i}:done`)) && events.some((e) => e.endsWith(':step')));
+    // each run's events reach its own index: no step of run 2 is reported after run 2 is done
+    assert.ok(events.lastIndexOf('2:step') < events.indexOf('2:done'));
+    for (let i = 0; i < 4; i++) {
       assert.deepEqual(pooled.results[i]!.training.losses, inProcess.results[i]!.training.losses);
       assert.deepEqual(pooled.results[i]!.metrics, inProcess.results[i]!.metrics);
     }
