@@ -45,10 +45,28 @@ export interface CorpusExploreOptions {
   fertilitySample?: number;
 }
 
+/** The split a language's statistics are read from: train when the corpus has one, else test, else the UDHR set (a build without packages). */
+export function corpusSplit(lang: string, root?: string): { split: 'train' | 'test' | 'udhr'; english: string; other: string } {
+  const dir = path.join(corpusDir(root), `en-${lang}`);
+  for (const split of ['train', 'test', 'udhr'] as const) {
+    const [english, other] = [path.join(dir, `${split}.en`), path.join(dir, `${split}.${lang}`)];
+    if (fs.existsSync(other) && fs.statSync(other).size > 0) return { split, english, other };
+  }
+  throw new Error(`explore: no corpus for "${lang}" in ${dir}; build it with \`npx xalign data build --lang ${lang}\``);
+}
+
+/** LLaMA tokenizer fertility on the first `n` pairs of a language's {@link corpusSplit}, X side and English side. */
+export function corpusFertility(lang: string, n = 2000, root?: string): { split: string; sample: number; english: Fertility; other: Fertility } {
+  const c = corpusSplit(lang, root);
+  const pairs = readParallel(c.english, c.other).slice(0, n);
+  return { split: c.split, sample: pairs.length, english: tokenizerFertility(pairs.map((p) => p.src)), other: tokenizerFertility(pairs.map((p) => p.tgt)) };
+}
+
 export interface CorpusExploration {
   lang: string;
-  corpus: { dir: string; splits: Record<string, number>; train: ParallelSummary };
-  fertility: { english: Fertility; other: Fertility; sample: number };
+  /** Pairs per split; the summary (lengths, scripts) of `split`: train, else test, else UDHR. */
+  corpus: { dir: string; splits: Record<string, number>; summary: ParallelSummary; split: string };
+  fertility: { split: string; english: Fertility; other: Fertility; sample: number };
   gamma: number | null;
   law: { alpha: number; beta: number; gamma: number; r2: number; n: number; metric: string } | null;
   target: { score: number; pairs: number; lo: number; hi: number } | null;
@@ -61,31 +79,33 @@ export interface CorpusExploration {
 export function exploreCorpusLanguage(lang: string, o: CorpusExploreOptions = {}): CorpusExploration {
   const dir = path.join(corpusDir(o.corpusRoot), `en-${lang}`);
   const file = (split: string, side: string) => path.join(dir, `${split}.${side}`);
-  if (!fs.existsSync(file('train', lang))) throw new Error(`explore: no corpus for "${lang}" in ${dir}; build it with \`npx xalign data build --lang ${lang}\``);
+  const main = corpusSplit(lang, o.corpusRoot);
   const splits: Record<string, number> = {};
   for (const s of ['train', 'dev', 'test', 'udhr']) if (fs.existsSync(file(s, lang))) splits[s] = readParallel(file(s, 'en'), file(s, lang), { allowEmpty: true }).length;
-  const train = summariseParallel(file('train', 'en'), file('train', lang));
-  const sample = readParallel(file('train', 'en'), file('train', lang)).slice(0, o.fertilitySample ?? 2000);
+  const summary = summariseParallel(main.english, main.other);
   const missing: string[] = [];
   let gamma: number | null = null;
   if (o.states) {
     const e = readNpy(o.states.english);
     const x = readNpy(o.states.other);
-    gamma = retrievalSimilarity(matrixFromNpy(e, o.states.english), matrixFromNpy(x, o.states.other), ['en', lang]).similarity;
+    gamma = retrievalSimilarity(matrixFromNpy(e, o.states.english), matrixFromNpy(x, o.states.other), [o.states.english, o.states.other]).similarity;
   } else missing.push('gamma: give the model\'s sentence states of parallel text (--states EN.npy,X.npy)');
   let law: CorpusExploration['law'] = null;
   let target: CorpusExploration['target'] = null;
   let allocation: CorpusExploration['allocation'] = null;
   const metric = o.metric ?? 'chrf';
   if (o.scores) {
-    const points = scorePoints(readScoresTable(o.scores).filter((r) => r.language === lang), metric, { [lang]: gamma ?? 1 });
+    const rows = readScoresTable(o.scores).filter((r) => r.language === lang);
+    if (!rows.some((r) => r.metric === metric && r.pairs !== null && r.pairs > 0)) throw new RangeError(`${o.scores}: no ${metric} rows for ${lang} with pairs > 0 (the law needs its scores at several pair counts)`);
+    const points = scorePoints(rows, metric, { [lang]: gamma ?? 1 });
     const fit = fitScalingLaw(points, { context: `${o.scores}, ${lang} ${metric}` });
     law = { alpha: fit.alpha, beta: fit.beta, gamma: fit.gamma, r2: fit.r2, n: fit.n, metric };
     if (o.target !== undefined) {
       const need = dataForTarget(fit, o.target);
       target = { score: o.target, pairs: need.x, lo: need.lo, hi: need.hi };
     } else missing.push('pairs needed: give a target score (--target S)');
-    if (o.laws && o.budget !== undefined) {
+    if (o.laws && o.budget !== undefined && !splits.train) missing.push(`budget share: ${lang} has no train split to cap its share (a build without its Debian packages)`);
+    else if (o.laws && o.budget !== undefined) {
       const others = readLawsJson(o.laws).filter((l) => l.language !== lang);
       const laws: AllocationLaw[] = [...others, { language: lang, alpha: fit.alpha, beta: fit.beta, gamma: fit.gamma, max: splits.train! }];
       const opt = allocateBy('optimal', laws, o.budget);
@@ -96,8 +116,8 @@ export function exploreCorpusLanguage(lang: string, o: CorpusExploreOptions = {}
   } else missing.push(`scaling law: give ${lang}'s scores at three pair counts or more (--scores FILE.csv, the ingest format)`);
   return {
     lang,
-    corpus: { dir, splits, train },
-    fertility: { english: tokenizerFertility(sample.map((p) => p.src)), other: tokenizerFertility(sample.map((p) => p.tgt)), sample: sample.length },
+    corpus: { dir, splits, summary, split: main.split },
+    fertility: corpusFertility(lang, o.fertilitySample ?? 2000, o.corpusRoot),
     gamma,
     law,
     target,

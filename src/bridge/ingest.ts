@@ -171,6 +171,10 @@ export function tableComparisons(rows: readonly ScoreRow[], language: string, a:
   const metrics = [...new Set(means.filter((m) => m.condition === a).map((m) => m.metric))].filter((metric) => of(b, metric));
   if (metrics.length === 0) throw new RangeError(`no metric has both ${a} and ${b} for ${language}`);
   return metrics.map((metric) => {
+    for (const c of [a, b]) {
+      const sizes = means.filter((m) => m.condition === c && m.metric === metric);
+      if (sizes.length > 1) throw new RangeError(`${language} ${c} has ${metric} at ${sizes.length} pair counts (${sizes.map((m) => m.pairs ?? 'unstated').join(', ')}); compare one size at a time`);
+    }
     const [x, y] = [of(a, metric)!, of(b, metric)!];
     const summary = (m: typeof x) => ({ seeds: m.seeds, mean: m.mean, lower: null, upper: null });
     return {

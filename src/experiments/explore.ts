@@ -35,6 +35,11 @@ export function languageSeriesSpecs(s: Settings, language: LanguageSpec, sizes: 
   return sizes.map((pairs) => tuneSpecFromSettings(s, { lang: language.code, language, condition: 'bilingual+translation', seed, translationPairs: pairs }));
 }
 
+/** Every run the chain needs, in the pool's order: the new language's series, then the lab languages' (notebook 02's). */
+export function exploreSpecs(s: Settings, language: LanguageSpec): TuneSpec[] {
+  return [...languageSeriesSpecs(s, language), ...scalingSpecs(s, s.labLanguages)];
+}
+
 export interface ExploreOptions extends Omit<PoolOptions, 'baseDir'> {
   /** The base-model folder (a committed checkpoint) when its manifest matches the preset. */
   baseDir?: string;
@@ -62,7 +67,7 @@ export interface Exploration {
   budget: number;
   /** Pairs per language by each method (uniform, optimal), and the new language's share of the budget. */
   allocations: { method: string; pairs: Record<string, number>; predictedMean: number; share: number }[];
-  /** Runs of the new language's series trained now (the others were in the store). */
+  /** Runs trained now, the new language's and any lab run the store lacked (the others were reused). */
   trained: number;
   seconds: number;
 }
@@ -78,10 +83,10 @@ export async function exploreWorldLanguage(
   const base = await runPretrain(baseSpecFromSettings(s), { store: o.store, preset: o.preset, backend: o.backend, ...(o.baseDir ? { baseDir: o.baseDir } : {}), log: o.log });
   const world = buildWorld(worldOptionsFromSettings(s), [language]);
   const gamma = await modelGammas(base.modelDir, world, [...s.labLanguages, language.code]);
-  const own = languageSeriesSpecs(s, language);
-  const labSpecs = scalingSpecs(s, s.labLanguages);
-  const pool = await runTunePool([...own, ...labSpecs], { ...o, ...(o.baseDir ? { baseDir: o.baseDir } : {}) });
-  if (pool.missing.length) throw new Error(`explore: ${pool.missing.length} of ${own.length + labSpecs.length} runs did not start before the deadline`);
+  const specs = exploreSpecs(s, language);
+  const own = specs.filter((spec) => spec.lang === language.code);
+  const pool = await runTunePool(specs, { ...o, ...(o.baseDir ? { baseDir: o.baseDir } : {}) });
+  if (pool.missing.length) throw new Error(`explore: ${pool.missing.length} of ${specs.length} runs did not start before the deadline`);
   const series = pool.results.slice(0, own.length) as ExperimentResult<TuneSpec>[];
   const lab = measuredLaws(pool.results.slice(own.length), gamma, s);
   const points = scalingPoints(series, gamma, 'translation', 'chrf');

@@ -148,6 +148,11 @@ function baseDirOf(o: PoolOptions, spec: TuneSpec): string | undefined {
   return typeof o.baseDir === 'function' ? o.baseDir(spec) : o.baseDir;
 }
 
+/** The last lines of a worker's stderr that say something (tfjs's memory warnings left out). */
+function tailOf(stderr: string): string {
+  return stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Warning: maxDynamic')).slice(-12).join('\n');
+}
+
 /** The line a worker writes on stdout when a job's result is in the store. */
 const JOB_DONE = '{"xalignWorker":"job done"}';
 
@@ -170,9 +175,8 @@ function startWorker(o: PoolOptions, children: Set<ChildProcess>): WorkerProcess
       children.delete(child);
       exited = { code, signal };
       if (job) {
-        const tail = stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Warning: maxDynamic')).slice(-12).join('\n');
         const { spec } = job;
-        job.reject(new Error(`experiment worker for ${spec.lang} ${spec.condition} seed ${spec.seed} (pairs ${targetPairs(spec)}) ${signal ? `was killed by ${signal}` : `exited with ${code}`}:\n${tail}`));
+        job.reject(new Error(`experiment worker for ${spec.lang} ${spec.condition} seed ${spec.seed} (pairs ${targetPairs(spec)}) ${signal ? `was killed by ${signal}` : `exited with ${code}`}:\n${tailOf(stderr)}`));
         job = undefined;
       }
       resolve();
@@ -188,7 +192,7 @@ function startWorker(o: PoolOptions, children: Set<ChildProcess>): WorkerProcess
     while ((nl = pending.indexOf('\n')) >= 0) {
       const line = pending.slice(0, nl);
       pending = pending.slice(nl + 1);
-      if (line === JOB_DONE) {
+      if (line.endsWith(JOB_DONE)) {
         job?.resolve();
         job = undefined;
       } else if (line.startsWith('{')) {
@@ -207,7 +211,7 @@ function startWorker(o: PoolOptions, children: Set<ChildProcess>): WorkerProcess
   child.stdin!.on('error', () => {});
   return {
     run(spec, onEvent) {
-      if (exited) return Promise.reject(new Error(`experiment worker exited (${exited.signal ?? exited.code}) before ${spec.lang} ${spec.condition} seed ${spec.seed}`));
+      if (exited) return Promise.reject(new Error(`experiment worker exited (${exited.signal ?? exited.code}) before ${spec.lang} ${spec.condition} seed ${spec.seed}:\n${tailOf(stderr)}`));
       return new Promise<void>((resolve, reject) => {
         job = { spec, onEvent, resolve, reject };
         const msg: WorkerJob = { spec, storeRoot: o.store.root, preset: o.preset, backend: o.backend, command: o.commandFor?.(spec), baseDir: baseDirOf(o, spec) };
@@ -230,8 +234,10 @@ function startWorker(o: PoolOptions, children: Set<ChildProcess>): WorkerProcess
 export async function workerMain(): Promise<void> {
   let backend: Awaited<ReturnType<typeof selectBackend>> | undefined;
   let pending = '';
+  // decoded as a stream: a character split between two chunks stays whole
+  process.stdin.setEncoding('utf8');
   for await (const c of process.stdin) {
-    pending += (c as Buffer).toString('utf8');
+    pending += c as string;
     let nl: number;
     while ((nl = pending.indexOf('\n')) >= 0) {
       const line = pending.slice(0, nl).trim();
@@ -253,6 +259,7 @@ export async function workerMain(): Promise<void> {
       baseDir: job.baseDir,
       onEvent: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
     });
-    process.stdout.write(`${JOB_DONE}\n`);
+    // on a line of its own even if something wrote to stdout without a newline
+    process.stdout.write(`\n${JOB_DONE}\n`);
   }
 }

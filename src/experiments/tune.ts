@@ -189,7 +189,7 @@ export async function runTune(spec: TuneSpec, o: RunOptions): Promise<RunOutcome
     const { metrics, segments, samples, nativeRecords, misses } = await evaluateTuned(model, tok, world, spec.eval, spec.format);
     const competence = spec.eval.langs.includes('en') ? competenceOf(metrics, base.result.metrics['fact-completion']) : undefined;
     const seconds = (performance.now() - t0) / 1000;
-    const command = o.command ?? `npx xalign experiment run --preset ${o.preset} --lang ${spec.lang} --condition ${spec.condition} --seed ${spec.seed}`;
+    const command = o.command ?? `npx xalign experiment run --preset ${o.preset} ${spec.language ? `--language ${spec.lang}.json` : `--lang ${spec.lang}`} --condition ${spec.condition} --seed ${spec.seed}`;
     const result: ExperimentResult<TuneSpec> = {
       version: 1, kind: 'tune', label: `tune ${spec.lang} ${spec.condition} seed ${spec.seed}${spec.base.model.family === 'llama' ? '' : ` (${spec.base.model.family})`}`, spec,
       provenance: runProvenance(hash, spec.seed, o, command), metrics,

@@ -46,3 +46,10 @@ export function formatInterval(lo: number, hi: number, digits: number | ((v: num
   if (!Number.isFinite(lo)) return `up to ${end(hi)} (unbounded below)`;
   return `${end(lo)}${separator}${end(hi)}`;
 }
+
+/** A count of pairs for people: thousands separated; 'fewer than 1', 'no interval' (NaN) or 'not within 10^15' (Infinity, as `dataForTarget` gives). */
+export function formatPairs(x: number): string {
+  if (Number.isNaN(x)) return 'no interval';
+  if (!Number.isFinite(x)) return 'not within 10^15';
+  return x < 1 ? 'fewer than 1' : Math.round(x).toLocaleString('en-US');
+}

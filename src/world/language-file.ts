@@ -39,6 +39,7 @@ export function languageFromJson(json: unknown, where: string): LanguageSpec {
     v === undefined ? dflt : choices.includes(v as T) ? (v as T) : fail(field, choices.map((c) => JSON.stringify(c)).join(' or '));
   const code = str(o.code, 'code');
   if (LANGUAGES[code]) fail('code', `a code that is not a built-in language (${Object.keys(LANGUAGES).join(', ')}); "${code}" is one`);
+  if (code === 'en' || code === 'all') fail('code', `a code other than "en" (English) and "all" (a run of every language); got "${code}"`);
   if (!isObject(o.script)) fail('script', 'an object (name, block, kind, and the letters or logograms)');
   const sj = o.script as Json;
   unknown(sj, SCRIPT_FIELDS, 'script.');
@@ -99,7 +100,8 @@ export function languageFromJson(json: unknown, where: string): LanguageSpec {
   const spec: LanguageSpec = {
     code,
     englishName: str(o.englishName, 'englishName'),
-    models: o.models === undefined ? `a language defined in ${where}` : str(o.models, 'models'),
+    // not the file's path: the spec is part of each run's hash, and the same language read from another path is the same run
+    models: o.models === undefined ? `a language defined by the user (${code})` : str(o.models, 'models'),
     script,
     order: oneOf(o.order, 'order', ['SVO', 'SOV', 'VSO'] as const, 'SVO'),
     adjective: oneOf(o.adjective, 'adjective', ['before', 'after'] as const, 'before'),
@@ -135,8 +137,10 @@ export function readLanguageFile(file: string): LanguageSpec {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
+    const msg = (e as Error).message;
+    const byLine = /line (\d+) column/.exec(msg);
+    const byPos = /position (\d+)/.exec(msg);
+    const line = byLine ? Number(byLine[1]) : byPos ? text.slice(0, Number(byPos[1])).split('\n').length : undefined;
     throw new SyntaxError(`${file}${line ? `:${line}` : ''}: not valid JSON (${(e as Error).message})`);
   }
   return languageFromJson(json, file);

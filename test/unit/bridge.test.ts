@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { batchSplit, ingest, meanScores, readScoresTable, scorePoints, scorePredictions } from '../../src/bridge';
+import { batchSplit, ingest, meanScores, readScoresTable, scorePoints, scorePredictions, tableComparisons } from '../../src/bridge';
+import { tableFiveVerdict } from '../../src/experiments/verdict';
 import { writeParallel } from '../../src/data/parallel';
 import { readAlpaca, writeAlpaca } from '../../src/data/records';
 import { parseDatasetSpec } from '../../src/data/spec';
@@ -202,4 +203,18 @@ test('the paper\'s stated scores read back as a scores table: Table 5 and Table 
   assert.ok(rows.filter((r) => r.language === 'zh').every((r) => r.pairs === null && r.seed === null), 'not stated in the paper');
   assert.deepEqual(new Set(rows.filter((r) => r.language === 'all').map((r) => r.pairs)), new Set([1_200_000]));
   assert.throws(() => scorePoints(rows, 'comet', { all: 0.5 }), /from several conditions \(multilingual-optimal, multilingual-uniform\)/);
+});
+
+test('a scores table through the verdict rules: comparisons without a paired test, so claim 10 is not assessed; one size at a time', () => {
+  const rows = readScoresTable(path.join(__dirname, '../../data/paper/scores.csv'));
+  const comps = tableComparisons(rows, 'zh', 'continued-pretraining', 'bilingual+translation');
+  assert.deepEqual(comps.map((c) => c.task).sort(), ['knowledge', 'qa', 'qa', 'summarization', 'translation']);
+  assert.ok(comps.every((c) => c.pValue === null && c.pairedSeeds === 0));
+  assert.equal(comps.find((c) => c.metric === 'comet')!.delta.toFixed(1), '8.5');
+  const v = tableFiveVerdict(comps);
+  assert.equal(v.verdict, 'not assessed');
+  assert.match(v.reason, /5 of 5 comparisons have no paired test/);
+  const two = [...rows, { language: 'zh', pairs: 1000, metric: 'comet', value: 80, seed: null, condition: 'continued-pretraining', source: 'x:1' }];
+  assert.throws(() => tableComparisons(two, 'zh', 'continued-pretraining', 'bilingual+translation'), /comet at 2 pair counts/);
+  assert.throws(() => tableComparisons(rows, 'el', 'continued-pretraining', 'bilingual+translation'), /no metric has both/);
 });

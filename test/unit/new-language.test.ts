@@ -45,6 +45,7 @@ test('language file: each mistake is refused naming the file and the field (or l
     [{ ...base, script: { ...base.script, onsets: [] } }, /bad\.json: field script\.onsets must be a non-empty list/],
     [{ ...base, script: { ...base.script, colour: 'red' } }, /bad\.json: unknown field script\.colour/],
     [{ ...base, morphology: { kind: 'agglutinative', caseSuffixes: { under: 'ka' } } }, /bad\.json: .*morphology\.caseSuffixes\.under/],
+    [{ ...base, code: 'en' }, /bad\.json: field code must be a code other than "en"/],
     [{ ...base, englishName: '' }, /bad\.json: field englishName must be a non-empty string/],
   ];
   for (const [json, re] of cases) {
@@ -67,7 +68,7 @@ test('language file: each mistake is refused naming the file and the field (or l
 test('a language the base never saw: the pre-training corpus is unchanged, the runs carry the language, the hash tells definitions apart', () => {
   const ka = readLanguageFile(EXAMPLE);
   const opts = worldOptionsFromSettings(smoke.settings);
-  assert.deepEqual(buildWorld(opts, [ka]).corpus().docs.slice(0, 50), buildWorld(opts).corpus().docs.slice(0, 50), 'the corpus, so the base model, is the one without ka');
+  assert.deepEqual(buildWorld(opts, [ka]).corpus().docs, buildWorld(opts).corpus().docs, 'the corpus, so the base model, is the one without ka');
   const specs = languageSeriesSpecs(smoke.settings, ka);
   assert.equal(specs.length, smoke.settings.scalingPairs.length);
   assert.ok(specs.every((s) => s.lang === 'ka' && s.language?.code === 'ka' && s.condition === 'bilingual+translation'));
@@ -108,16 +109,23 @@ test('explore a corpus language: statistics always; gamma, law, pairs and share 
   fs.writeFileSync(scores, `language,pairs,metric,value,seed\n${[1000, 3000, 10000, 30000].map((p) => `ka,${p},chrf,${law(p).toFixed(4)},1`).join('\n')}\nzh,1000,chrf,50,1\n`);
   const laws = path.join(root, 'laws.json');
   fs.writeFileSync(laws, JSON.stringify([{ language: 'zh', alpha: 70, beta: 0.1, gamma: 0.8, max: 100000 }]));
-  const full = exploreCorpusLanguage('ka', { corpusRoot: root, states: { english: path.join(root, 'en.npy'), other: path.join(root, 'ka.npy') }, scores, target: 40, laws, budget: 30 });
+  const full = exploreCorpusLanguage('ka', { corpusRoot: root, states: { english: path.join(root, 'en.npy'), other: path.join(root, 'ka.npy') }, scores, target: 40, laws, budget: 10000 });
   assert.ok(full.gamma !== null && full.gamma > 0.9, `gamma ${full.gamma}`);
   assert.ok(full.law && Math.abs(full.law.beta - 0.12) < 0.02, `beta ${full.law?.beta}`);
   assert.ok(full.target && full.target.pairs > 0 && Number.isFinite(full.target.pairs));
-  assert.ok(full.allocation && full.allocation.pairs.ka! <= 40, 'capped at its training pairs');
-  assert.equal(full.allocation!.pairs.ka! + full.allocation!.pairs.zh!, 30);
+  assert.equal(full.allocation?.pairs.ka, 40, 'capped at its training pairs');
+  assert.equal(full.allocation!.pairs.zh, 10000 - 40, 'the rest to the other language');
   assert.deepEqual(full.missing, []);
   const cli = spawnSync(process.execPath, [BIN, 'explore', '--language', 'ka', '--target', '40'], { encoding: 'utf8', env: { ...process.env, XALIGN_DATA_DIR: root } });
   assert.equal(cli.status, 2, 'a target without scores is a usage mistake');
   assert.match(cli.stderr, /--scores FILE\.csv/);
+  // a build without packages has only the UDHR set: statistics and fertility come from it
+  const udhrOnly = tmp('xalign-explore-udhr-');
+  writeParallel(path.join(udhrOnly, 'cache', 'corpus', 'en-ka', 'udhr'), 'en', 'ka', pairs.slice(0, 5));
+  const u = exploreCorpusLanguage('ka', { corpusRoot: udhrOnly });
+  assert.equal(u.fertility.split, 'udhr');
+  assert.equal(u.fertility.sample, 5);
+  assert.throws(() => exploreCorpusLanguage('ka', { corpusRoot: root, scores: path.join(root, 'laws.json').replace('laws.json', 'scores.csv'), metric: 'bleu' }), /scores\.csv: no bleu rows for ka/);
   const none = spawnSync(process.execPath, [BIN, 'explore', '--language', 'sw'], { encoding: 'utf8', env: { ...process.env, XALIGN_DATA_DIR: root } });
   assert.notEqual(none.status, 0);
   assert.match(none.stderr, /no corpus for "sw".*xalign data build --lang sw/);

@@ -2,14 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { exploreCorpusLanguage } from '../../bridge/explore-corpus';
 import { committedBaseDir, exploreWorldLanguage, ResultStore, tuneCommand } from '../../experiments';
-import { formatFixed } from '../../viz/format';
+import { formatFixed, formatPairs } from '../../viz/format';
 import { isLanguageFile, readLanguageFile } from '../../world/language-file';
 import { presetFromFlags, sessionFromFlags } from '../../session';
 import { type Command, UsageError } from '../command';
 import { numberFlag, presetFlags } from '../inputs';
 import { SHARED_OPTIONS, storeDir } from './experiment-shared';
 
-const pairs = (x: number) => (Number.isNaN(x) ? 'no interval' : !Number.isFinite(x) ? 'not within 10^15' : x < 1 ? 'fewer than 1' : Math.round(x).toLocaleString('en-US'));
+const pairs = formatPairs;
 
 export const command: Command = {
   name: 'explore',
@@ -92,7 +92,7 @@ the law from its scores (the ingest table), pairs for --target, and its share of
     const f = (v: { tokensPerWord: number; tokensPerChar: number; byteFallbackShare: number }) => `${v.tokensPerWord.toFixed(2)} tokens/word, ${v.tokensPerChar.toFixed(2)} tokens/char, ${(100 * v.byteFallbackShare).toFixed(1)}% byte pieces`;
     const text = [
       `${value}: corpus ${x.corpus.dir}: ${Object.entries(x.corpus.splits).map(([s, n]) => `${s} ${n}`).join(', ')} pairs`,
-      `LLaMA tokenizer on ${x.fertility.sample} train pairs: English ${f(x.fertility.english)}; ${value} ${f(x.fertility.other)}`,
+      `LLaMA tokenizer on ${x.fertility.sample} ${x.fertility.split} pairs: English ${f(x.fertility.english)}; ${value} ${f(x.fertility.other)}`,
       `gamma: ${x.gamma === null ? 'not measured' : x.gamma.toFixed(3)}`,
       ...(x.law ? [`law (${x.law.metric}): S = 100 - ${x.law.alpha.toFixed(2)} (${x.law.gamma.toFixed(3)} X)^-${x.law.beta.toFixed(4)}, R2 ${x.law.r2.toFixed(3)}, ${x.law.n} sizes`] : []),
       ...(x.target ? [`pairs for ${x.target.score}: ${pairs(x.target.pairs)} (band: ${pairs(x.target.lo)} to ${pairs(x.target.hi)})`] : []),

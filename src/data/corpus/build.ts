@@ -159,7 +159,7 @@ export async function buildCorpus(options: BuildOptions = {}): Promise<CorpusMan
   // corpus of the six (and the fingerprint that real-data runs record) stays as it is
   const extras = langs.filter((l) => !(CORPUS_TARGETS as readonly string[]).includes(l));
   for (const l of extras) {
-    if (l === 'en' || !/^[a-z]{2,3}$/.test(l)) throw new Error(`unknown corpus language "${l}": expected some of ${CORPUS_TARGETS.join(', ')}, or the ISO 639-1 code of another language`);
+    if (l === 'en' || !/^[a-z]{2,3}$/.test(l)) throw new Error(`unknown corpus language "${l}": expected some of ${CORPUS_TARGETS.join(', ')}, or the ISO 639 code (two or three letters) of another language`);
   }
   if (extras.length && extras.length < langs.length) {
     throw new Error(`build the languages outside the six (${extras.join(', ')}) on their own: \`xalign data build --lang ${extras.join(',')}\``);
