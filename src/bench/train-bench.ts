@@ -7,6 +7,7 @@
  * laboratory notebooks' training takes on a given machine.
  */
 
+import { countGpuWork, type GpuWork, gpuWorkPer } from '../backend/gpu-work';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -49,6 +50,8 @@ export interface EngineFigure {
   firstLoss: number;
   lastLoss: number;
   detail?: string;
+  /** WebGPU only: dispatches, uploads and downloads per timed step (src/backend/gpu-work.ts). */
+  gpuWork?: GpuWork;
 }
 
 export interface BenchResult {
@@ -135,6 +138,8 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
     log(`bench: ${family} d ${cfg.dModel}, ${cfg.nLayers} layers, batch ${batch} x ${seqLen}, ${steps} timed steps after ${warmup} warm-up, backend ${choice.name}${ablate.length ? `, without ${ablate.join(', ')}` : ''}`);
     let t0 = performance.now();
     const losses: number[] = [];
+    const counter = countGpuWork();
+    let before = counter?.read();
     try {
       await train({
         model,
@@ -143,7 +148,10 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
         onEvent: (e) => {
           if (e.type !== 'step') return;
           losses.push(e.loss);
-          if (e.step === warmup) t0 = performance.now();
+          if (e.step === warmup) {
+            t0 = performance.now();
+            before = counter?.read();
+          }
           if (e.step > warmup) log(`  tfjs step ${e.step - warmup}/${steps} loss ${e.loss.toFixed(3)}`);
         },
       });
@@ -152,6 +160,8 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
       Object.assign(fastPaths, saved);
     }
     const seconds = (performance.now() - t0) / 1000;
+    const gpuWork = counter && before ? gpuWorkPer(before, counter.read(), steps) : undefined;
+    counter?.stop();
     return {
       engine: `tfjs-${choice.name}`,
       tokensPerSec: tokens / seconds,
@@ -160,6 +170,7 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
       firstLoss: losses[0]!,
       lastLoss: losses.at(-1)!,
       ...(ablate.length ? { detail: `without ${ablate.join(', ')}` } : {}),
+      ...(gpuWork ? { gpuWork } : {}),
     };
   };
   const tfjs = await runTfjs(options.ablate ?? []);
@@ -211,6 +222,7 @@ export function formatBench(r: BenchResult): string {
     `model: ${r.model.family}, vocab ${r.model.vocabSize}, d ${r.model.dModel}, ${r.model.nLayers} layers, ${r.model.nHeads} heads, ${(r.model.parameters / 1e6).toFixed(2)} M parameters; batch ${r.batch} x ${r.seqLen}; ${r.gflopPerStep.toFixed(2)} GFLOP/step; ${r.steps} timed steps`,
     `backend: ${r.backend.name} (${r.backend.reason})`,
     line(r.tfjs),
+    ...(r.tfjs.gpuWork ? [`  per step on the GPU: ${r.tfjs.gpuWork.dispatches.toFixed(0)} dispatches, ${r.tfjs.gpuWork.uploads.toFixed(1)} uploads (${(r.tfjs.gpuWork.uploadBytes / 1024).toFixed(1)} KiB), ${r.tfjs.gpuWork.downloads.toFixed(1)} downloads (${(r.tfjs.gpuWork.downloadBytes / 1024).toFixed(1)} KiB)`] : []),
   ];
   const all = r.variants?.find((v) => v.ablated.length === 0);
   if (r.variants) out.push('fast paths, interleaved step by step (median ms/step; x = what the path buys):');

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { BackendError, selectBackend, tf } from '../../src/backend';
+import { countGpuWork } from '../../src/backend/gpu-work';
 import { train } from '../../src/train';
 import { toyExamples, toyModel, toyTrainConfig } from '../fixtures/train-child';
 
@@ -30,6 +31,45 @@ test('a few training steps on webgpu give the cpu backend\'s losses', async (t) 
     }
     assert.equal(tf.getBackend(), 'cpu');
   } finally {
+    if (saved !== undefined) process.env.XALIGN_BACKEND = saved;
+  }
+});
+
+test('the webgpu work counter: a dispatch per kernel, an upload per host tensor, a download per read; nothing on another backend', async (t) => {
+  const saved = process.env.XALIGN_BACKEND;
+  delete process.env.XALIGN_BACKEND;
+  try {
+    await selectBackend('cpu');
+    assert.equal(countGpuWork(), null, 'the cpu backend has no GPU work to count');
+    try {
+      await selectBackend('webgpu');
+    } catch (e) {
+      if (!(e instanceof BackendError)) throw e;
+      t.skip('webgpu unavailable here');
+      return;
+    }
+    const counter = countGpuWork()!;
+    const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const b = tf.tensor2d([5, 6, 7, 8], [2, 2]);
+    const c = tf.relu(tf.matMul(a, b));
+    const values = await c.data();
+    const w = counter.read();
+    counter.stop();
+    assert.deepEqual([...values], [19, 22, 43, 50]);
+    assert.equal(w.uploads, 2, 'the two host tensors');
+    assert.equal(w.uploadBytes, 32);
+    assert.ok(w.dispatches >= 2, `matMul and relu: ${w.dispatches} dispatches`);
+    assert.equal(w.downloads, 1);
+    tf.dispose([a, b, c]);
+    const after = countGpuWork()!;
+    // small ops on host values may run on the CPU (tfjs forwards them): a matMul always dispatches
+    const m = tf.tidy(() => tf.matMul(tf.ones([2, 2]), tf.ones([2, 2])));
+    await m.data();
+    m.dispose();
+    assert.ok(after.read().dispatches >= 1, 'a counter installed again counts afresh');
+    after.stop();
+  } finally {
+    await selectBackend('cpu');
     if (saved !== undefined) process.env.XALIGN_BACKEND = saved;
   }
 });

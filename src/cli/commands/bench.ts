@@ -16,7 +16,8 @@ trains in PyTorch in the same run (test/bench/torch_train.py, --torch-threads, d
 the threads tfjs-wasm uses in Node) and the ratio is printed. --compare also times the
 model with each speed fast path switched off (what each bought); --ablate switches
 fast paths off for the main run (keys: denseGrad, weightSlices,
-depthwiseBmm, constOperands).`,
+depthwiseBmm, constOperands). On --backend webgpu it also prints the GPU dispatches,
+uploads and downloads per step.`,
   options: {
     steps: { type: 'string' },
     warmup: { type: 'string' },
