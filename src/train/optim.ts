@@ -28,6 +28,12 @@ export class AdamW {
   step = 0;
   readonly m = new Map<string, tf.Tensor>();
   readonly v = new Map<string, tf.Tensor>();
+  /**
+   * The constant operands as scalar tensors made once: a number passed to an op becomes a
+   * new tensor each time, which on a GPU is an upload per parameter and step (the same
+   * float32 values either way, so the updates are unchanged).
+   */
+  private readonly constants: { beta1: tf.Scalar; oneMinusBeta1: tf.Scalar; beta2: tf.Scalar; oneMinusBeta2: tf.Scalar; eps: tf.Scalar };
 
   constructor(
     private readonly params: Map<string, tf.Variable>,
@@ -37,29 +43,41 @@ export class AdamW {
       this.m.set(name, tf.keep(tf.zerosLike(p)));
       this.v.set(name, tf.keep(tf.zerosLike(p)));
     }
+    const { beta1, beta2, eps } = options;
+    this.constants = {
+      beta1: tf.keep(tf.scalar(beta1)), oneMinusBeta1: tf.keep(tf.scalar(1 - beta1)),
+      beta2: tf.keep(tf.scalar(beta2)), oneMinusBeta2: tf.keep(tf.scalar(1 - beta2)), eps: tf.keep(tf.scalar(eps)),
+    };
   }
 
   /** Applies one update with learning rate `lr` from `grads` (by parameter name; not disposed here). */
   apply(grads: Map<string, tf.Tensor>, lr: number): void {
     this.step++;
-    const { beta1, beta2, eps, weightDecay } = this.options;
+    const { beta1, beta2, weightDecay } = this.options;
+    const c = this.constants;
     const bc1 = 1 - beta1 ** this.step;
     const bc2 = 1 - beta2 ** this.step;
-    for (const [name, p] of this.params) {
-      const g = grads.get(name);
-      if (!g) throw new Error(`AdamW: no gradient for "${name}"`);
-      const [m, v] = tf.tidy(() => {
-        const m = tf.add(tf.mul(this.m.get(name)!, beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(this.v.get(name)!, beta2), tf.mul(tf.square(g), 1 - beta2));
-        let update = tf.div(tf.mul(m, lr / bc1), tf.add(tf.sqrt(tf.div(v, bc2)), eps));
-        if (weightDecay > 0 && p.rank === 2) update = tf.add(update, tf.mul(p, lr * weightDecay));
-        p.assign(tf.sub(p, update));
-        return [m, v];
-      });
-      this.m.get(name)!.dispose();
-      this.v.get(name)!.dispose();
-      this.m.set(name, m);
-      this.v.set(name, v);
+    // this step's scalars, once for all parameters
+    const step = { lrOverBc1: tf.scalar(lr / bc1), bc2: tf.scalar(bc2), decay: tf.scalar(lr * weightDecay) };
+    try {
+      for (const [name, p] of this.params) {
+        const g = grads.get(name);
+        if (!g) throw new Error(`AdamW: no gradient for "${name}"`);
+        const [m, v] = tf.tidy(() => {
+          const m = tf.add(tf.mul(this.m.get(name)!, c.beta1), tf.mul(g, c.oneMinusBeta1));
+          const v = tf.add(tf.mul(this.v.get(name)!, c.beta2), tf.mul(tf.square(g), c.oneMinusBeta2));
+          let update = tf.div(tf.mul(m, step.lrOverBc1), tf.add(tf.sqrt(tf.div(v, step.bc2)), c.eps));
+          if (weightDecay > 0 && p.rank === 2) update = tf.add(update, tf.mul(p, step.decay));
+          p.assign(tf.sub(p, update));
+          return [m, v];
+        });
+        this.m.get(name)!.dispose();
+        this.v.get(name)!.dispose();
+        this.m.set(name, m);
+        this.v.set(name, v);
+      }
+    } finally {
+      tf.dispose(Object.values(step));
     }
   }
 
@@ -87,7 +105,7 @@ export class AdamW {
   }
 
   dispose(): void {
-    for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
+    for (const t of [...this.m.values(), ...this.v.values(), ...Object.values(this.constants)]) t.dispose();
     this.m.clear();
     this.v.clear();
   }
