@@ -7,14 +7,14 @@
  */
 
 import { tf } from '../backend';
-import { oneHotFloat } from '../model/ops';
+import { oneHotFloat, sumLast } from '../model/ops';
 import type { Transformer } from '../model/transformer';
 import type { Batch } from './data';
 
 /** Sum over tokens of weight * -log p(target); logits [n, V]. Call inside tf.tidy. */
 export function weightedNllSum(logits: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): tf.Scalar {
   const logp = tf.logSoftmax(logits);
-  const picked = tf.sum(tf.mul(logp, oneHotFloat(targets, logits.shape[1])), -1);
+  const picked = sumLast(tf.mul(logp, oneHotFloat(targets, logits.shape[1])) as tf.Tensor2D);
   return tf.neg(tf.sum(tf.mul(picked, weights))) as tf.Scalar;
 }
 

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { BackendError, selectBackend, tf } from '../../src/backend';
 import { countGpuWork } from '../../src/backend/gpu-work';
+import { fastPaths } from '../../src/model/ops';
 import { train } from '../../src/train';
 import { toyExamples, toyModel, toyTrainConfig } from '../fixtures/train-child';
 
@@ -69,6 +70,38 @@ test('the webgpu work counter: a dispatch per kernel, an upload per host tensor,
     assert.ok(after.read().dispatches >= 1, 'a counter installed again counts afresh');
     after.stop();
   } finally {
+    await selectBackend('cpu');
+    if (saved !== undefined) process.env.XALIGN_BACKEND = saved;
+  }
+});
+
+test('on webgpu the norms\' and the loss\'s gradients make their ones on the device: fewer bytes uploaded per step, the same losses', async (t) => {
+  const saved = process.env.XALIGN_BACKEND;
+  delete process.env.XALIGN_BACKEND;
+  try {
+    try {
+      await selectBackend('webgpu');
+    } catch (e) {
+      if (!(e instanceof BackendError)) throw e;
+      t.skip('webgpu unavailable here');
+      return;
+    }
+    const run = async (on: boolean) => {
+      fastPaths.reduceGrad = on;
+      const model = toyModel('llama');
+      const counter = countGpuWork()!;
+      const r = await train({ model, train: toyExamples(40, 9), config: { ...toyTrainConfig(3), checkpointEvery: 0 }, padToken: 0 });
+      const w = counter.read();
+      counter.stop();
+      model.dispose();
+      return { losses: r.losses, bytes: w.uploadBytes };
+    };
+    const off = await run(false);
+    const on = await run(true);
+    assert.deepEqual(on.losses, off.losses, 'the same arithmetic');
+    assert.ok(on.bytes < off.bytes, `uploaded ${on.bytes} bytes with the device ones, ${off.bytes} without`);
+  } finally {
+    fastPaths.reduceGrad = true;
     await selectBackend('cpu');
     if (saved !== undefined) process.env.XALIGN_BACKEND = saved;
   }
