@@ -24,11 +24,10 @@ import { measureSimilarity, structuralDistance } from '../world/similarity';
 import { buildWorld, worldOptionsFromSettings } from '../world/world';
 import { runPretrain } from './base';
 import { modelGammas } from './gamma';
-import { labAllocations, measuredLaws, type LabAllocation } from './multilingual';
+import { labAllocations, measuredLaws } from './multilingual';
 import { type PoolOptions, runTunePool } from './pool';
 import { scalingPoints, scalingSpecs } from './scaling';
 import { baseSpecFromSettings, tuneSpecFromSettings, type TuneSpec } from './spec';
-import type { ExperimentResult } from './store';
 
 /** The recipe's scaling series for a language of the user's own: one run per pair count, at `seed`. */
 export function languageSeriesSpecs(s: Settings, language: LanguageSpec, sizes: readonly number[] = s.scalingPairs, seed = s.seed): TuneSpec[] {
@@ -77,7 +76,7 @@ export async function exploreWorldLanguage(
   s: Settings,
   language: LanguageSpec,
   o: ExploreOptions,
-): Promise<{ exploration: Exploration; fit: LawFit; fits: Map<string, LawFit>; points: ScalingPoint[]; series: ExperimentResult<TuneSpec>[]; allocations: LabAllocation[] }> {
+): Promise<{ exploration: Exploration; fits: Map<string, LawFit>; points: ScalingPoint[] }> {
   const t0 = performance.now();
   if (s.languages.includes(language.code)) throw new RangeError(`explore: "${language.code}" is one of the preset's languages; give your language another code`);
   const base = await runPretrain(baseSpecFromSettings(s), { store: o.store, preset: o.preset, backend: o.backend, ...(o.baseDir ? { baseDir: o.baseDir } : {}), log: o.log });
@@ -85,11 +84,10 @@ export async function exploreWorldLanguage(
   const gamma = await modelGammas(base.modelDir, world, [...s.labLanguages, language.code]);
   const specs = exploreSpecs(s, language);
   const own = specs.filter((spec) => spec.lang === language.code);
-  const pool = await runTunePool(specs, { ...o, ...(o.baseDir ? { baseDir: o.baseDir } : {}) });
+  const pool = await runTunePool(specs, o);
   if (pool.missing.length) throw new Error(`explore: ${pool.missing.length} of ${specs.length} runs did not start before the deadline`);
-  const series = pool.results.slice(0, own.length) as ExperimentResult<TuneSpec>[];
   const lab = measuredLaws(pool.results.slice(own.length), gamma, s);
-  const points = scalingPoints(series, gamma, 'translation', 'chrf');
+  const points = scalingPoints(pool.results.slice(0, own.length), gamma, 'translation', 'chrf');
   const fit = fitScalingLaw(points, { context: `scaling series of ${language.code}` });
   const available = o.available ?? s.worldTranslationPairs;
   const laws: AllocationLaw[] = [...lab.laws, { language: language.code, alpha: fit.alpha, beta: fit.beta, gamma: fit.gamma, max: available }];
@@ -115,5 +113,5 @@ export async function exploreWorldLanguage(
   };
   // every language's points and fit, the new one last (for one figure)
   const fits = new Map([...lab.fits, [language.code, fit]]);
-  return { exploration, fit, fits, points: [...lab.points, ...points], series, allocations };
+  return { exploration, fits, points: [...lab.points, ...points] };
 }
