@@ -21,8 +21,8 @@ import * as path from 'node:path';
 import { allocateBy, readLawsJson, wholePairs, type AllocationLaw } from '../allocation';
 import { corpusDir } from '../data/registry';
 import { tokenizerFertility, type Fertility } from '../data/fertility';
-import { readParallel } from '../data/parallel';
-import { summariseParallel, type ParallelSummary } from '../data/summary';
+import { type Pair, readParallel } from '../data/parallel';
+import { summarisePairs, type ParallelSummary } from '../data/summary';
 import { dataForTarget, fitScalingLaw } from '../scaling/fit';
 import { matrixFromNpy, readNpy, retrievalSimilarity } from '../similarity';
 import { readScoresTable, scorePoints } from './ingest';
@@ -58,8 +58,12 @@ export function corpusSplit(lang: string, root?: string): { split: 'train' | 'te
 /** LLaMA tokenizer fertility on the first `n` pairs of a language's {@link corpusSplit}, X side and English side. */
 export function corpusFertility(lang: string, n = 2000, root?: string): { split: string; sample: number; english: Fertility; other: Fertility } {
   const c = corpusSplit(lang, root);
-  const pairs = readParallel(c.english, c.other).slice(0, n);
-  return { split: c.split, sample: pairs.length, english: tokenizerFertility(pairs.map((p) => p.src)), other: tokenizerFertility(pairs.map((p) => p.tgt)) };
+  return pairsFertility(readParallel(c.english, c.other), c.split, n);
+}
+
+function pairsFertility(all: readonly Pair[], split: string, n: number): { split: string; sample: number; english: Fertility; other: Fertility } {
+  const pairs = all.slice(0, n);
+  return { split, sample: pairs.length, english: tokenizerFertility(pairs.map((p) => p.src)), other: tokenizerFertility(pairs.map((p) => p.tgt)) };
 }
 
 export interface CorpusExploration {
@@ -80,9 +84,11 @@ export function exploreCorpusLanguage(lang: string, o: CorpusExploreOptions = {}
   const dir = path.join(corpusDir(o.corpusRoot), `en-${lang}`);
   const file = (split: string, side: string) => path.join(dir, `${split}.${side}`);
   const main = corpusSplit(lang, o.corpusRoot);
-  const splits: Record<string, number> = {};
-  for (const s of ['train', 'dev', 'test', 'udhr']) if (fs.existsSync(file(s, lang))) splits[s] = readParallel(file(s, 'en'), file(s, lang), { allowEmpty: true }).length;
-  const summary = summariseParallel(main.english, main.other);
+  // each split read once: its count, and for the main split the summary and the fertility
+  const read: Record<string, Pair[]> = {};
+  for (const s of ['train', 'dev', 'test', 'udhr']) if (fs.existsSync(file(s, lang))) read[s] = readParallel(file(s, 'en'), file(s, lang), { allowEmpty: true });
+  const splits = Object.fromEntries(Object.entries(read).map(([s, pairs]) => [s, pairs.length]));
+  const summary = summarisePairs(read[main.split]!);
   const missing: string[] = [];
   let gamma: number | null = null;
   if (o.states) {
@@ -117,7 +123,7 @@ export function exploreCorpusLanguage(lang: string, o: CorpusExploreOptions = {}
   return {
     lang,
     corpus: { dir, splits, summary, split: main.split },
-    fertility: corpusFertility(lang, o.fertilitySample ?? 2000, o.corpusRoot),
+    fertility: pairsFertility(read[main.split]!, main.split, o.fertilitySample ?? 2000),
     gamma,
     law,
     target,

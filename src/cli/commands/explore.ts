@@ -9,8 +9,6 @@ import { type Command, UsageError } from '../command';
 import { numberFlag, presetFlags } from '../inputs';
 import { SHARED_OPTIONS, storeDir } from './experiment-shared';
 
-const pairs = formatPairs;
-
 export const command: Command = {
   name: 'explore',
   summary: 'a new language end to end: gamma, its scaling law, pairs for a target, its share of a budget',
@@ -66,7 +64,7 @@ the law from its scores (the ingest table), pairs for --target, and its share of
         `gamma from the base model: ${Object.entries(x.gamma).map(([l, g]) => `${l} ${g.toFixed(3)}`).join(', ')}`,
         `scaling series (translation chrF): ${x.points.map((p) => `${p.x}: ${p.score.toFixed(1)}`).join(', ')}`,
         `law: S = 100 - ${x.law.alpha.toFixed(2)} (${x.law.gamma.toFixed(3)} X)^-${x.law.beta.toFixed(4)}, R2 ${x.law.r2.toFixed(3)}; ${Math.round(100 * x.law.level)}% intervals alpha ${formatFixed(x.law.alphaInterval[0], 2)} to ${formatFixed(x.law.alphaInterval[1], 2)}, beta ${formatFixed(x.law.betaInterval[0], 4)} to ${formatFixed(x.law.betaInterval[1], 4)}`,
-        `pairs for chrF ${x.target.score.toFixed(1)} (${x.target.source}): ${pairs(x.target.pairs)} (band: ${pairs(x.target.lo)} to ${pairs(x.target.hi)})`,
+        `pairs for chrF ${x.target.score.toFixed(1)} (${x.target.source}): ${formatPairs(x.target.pairs)} (band: ${formatPairs(x.target.lo)} to ${formatPairs(x.target.hi)})`,
         ...x.allocations.map((a) => `${a.method} split of ${x.budget} pairs: ${Object.entries(a.pairs).map(([l, n]) => `${l} ${n}`).join(', ')}; ${code}'s share ${(100 * a.share).toFixed(1)}%; mean predicted chrF ${a.predictedMean.toFixed(2)}`),
       ].join('\n');
       return { value: x, text };
@@ -95,7 +93,7 @@ the law from its scores (the ingest table), pairs for --target, and its share of
       `LLaMA tokenizer on ${x.fertility.sample} ${x.fertility.split} pairs: English ${f(x.fertility.english)}; ${value} ${f(x.fertility.other)}`,
       `gamma: ${x.gamma === null ? 'not measured' : x.gamma.toFixed(3)}`,
       ...(x.law ? [`law (${x.law.metric}): S = 100 - ${x.law.alpha.toFixed(2)} (${x.law.gamma.toFixed(3)} X)^-${x.law.beta.toFixed(4)}, R2 ${x.law.r2.toFixed(3)}, ${x.law.n} sizes`] : []),
-      ...(x.target ? [`pairs for ${x.target.score}: ${pairs(x.target.pairs)} (band: ${pairs(x.target.lo)} to ${pairs(x.target.hi)})`] : []),
+      ...(x.target ? [`pairs for ${x.target.score}: ${formatPairs(x.target.pairs)} (band: ${formatPairs(x.target.lo)} to ${formatPairs(x.target.hi)})`] : []),
       ...(x.allocation ? [`optimal split of ${x.allocation.budget}: ${Object.entries(x.allocation.pairs).map(([l, n]) => `${l} ${n}`).join(', ')}; ${value}'s share ${(100 * x.allocation.share).toFixed(1)}% (uniform: ${x.allocation.uniformPairs[value]})`] : []),
       ...x.missing.map((m) => `not computed: ${m}`),
     ].join('\n');
