@@ -18,6 +18,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
 import { PROJECT_ROOT } from '../provenance';
 import type { TrainEvent } from '../train/trainer';
 import { runPretrain } from './base';
@@ -167,7 +168,6 @@ function startWorker(o: PoolOptions, children: Set<ChildProcess>): WorkerProcess
   const child = spawn(process.execPath, o.workerArgv ?? ['--import', 'tsx', WORKER], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XALIGN_WORKER: '1' } });
   children.add(child);
   let stderr = '';
-  let pending = '';
   let job: { spec: TuneSpec; onEvent: (e: TrainEvent & { phase: 'pretrain' | 'tune' }) => void; resolve: () => void; reject: (e: Error) => void } | undefined;
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exit = new Promise<void>((resolve) => {
@@ -186,21 +186,15 @@ function startWorker(o: PoolOptions, children: Set<ChildProcess>): WorkerProcess
     job?.reject(err);
     job = undefined;
   });
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    pending += chunk;
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      if (line.endsWith(JOB_DONE)) {
-        job?.resolve();
-        job = undefined;
-      } else if (line.startsWith('{')) {
-        try {
-          job?.onEvent(JSON.parse(line));
-        } catch {
-          /* a stray line that only looks like JSON: ignore */
-        }
+  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line.endsWith(JOB_DONE)) {
+      job?.resolve();
+      job = undefined;
+    } else if (line.startsWith('{')) {
+      try {
+        job?.onEvent(JSON.parse(line));
+      } catch {
+        /* a stray line that only looks like JSON: ignore */
       }
     }
   });
@@ -233,20 +227,11 @@ function startWorker(o: PoolOptions, children: Set<ChildProcess>): WorkerProcess
  */
 export async function workerMain(): Promise<void> {
   let backend: Awaited<ReturnType<typeof selectBackend>> | undefined;
-  let pending = '';
-  // decoded as a stream: a character split between two chunks stays whole
-  process.stdin.setEncoding('utf8');
-  for await (const c of process.stdin) {
-    pending += c as string;
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, nl).trim();
-      pending = pending.slice(nl + 1);
-      if (line) await runJob(JSON.parse(line) as WorkerJob);
-    }
+  // readline decodes the stream whole (a character split between chunks stays intact) and
+  // gives a last line without its newline too; one job at a time, each awaited
+  for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (line.trim()) await runJob(JSON.parse(line) as WorkerJob);
   }
-  // a job sent without a final newline (one job, stdin closed): run it too
-  if (pending.trim()) await runJob(JSON.parse(pending) as WorkerJob);
 
   async function runJob(job: WorkerJob): Promise<void> {
     backend ??= await selectBackend(job.backend);
