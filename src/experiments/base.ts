@@ -143,33 +143,45 @@ function prepareBase(spec: BaseSpec): { world: World; tok: BpeTokenizer; example
 }
 
 /**
+ * The base model a {@link BaseSpec} describes when it is ready to tune from without any
+ * work (its model in `o.baseDir` or in the store, and its current probe in the store),
+ * else null: what {@link runPretrain} returns at once, so a pool can tell which runs may
+ * start while other bases are still being made.
+ */
+export function storedBase(spec: BaseSpec, o: Pick<RunOptions, 'store' | 'baseDir'>): RunOutcome<BaseSpec> | null {
+  const hash = configHash(spec);
+  const stored = o.store.get<BaseSpec>(hash);
+  if (!stored || !probeIsCurrent(stored)) return null;
+  if (o.baseDir && readManifest(o.baseDir)?.configHash === hash) return { result: stored, reused: true, modelDir: o.baseDir };
+  const modelDir = path.join(o.store.runDir(hash), 'model');
+  return fs.existsSync(path.join(modelDir, MANIFEST_FILE)) ? { result: stored, reused: true, modelDir } : null;
+}
+
+/**
  * Pre-trains (or reuses) the base model a {@link BaseSpec} describes; writes the model
  * and its manifest to the store's run folder (`runs/HASH/model`).
  */
 export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOutcome<BaseSpec>> {
   const hash = configHash(spec);
+  const m = o.baseDir ? readManifest(o.baseDir) : null;
+  if (m && m.configHash !== hash) o.log?.(`base ${o.baseDir} was made from another config (hash ${m.configHash}, wanted ${hash}); using the store's base ${hash}, pre-trained first if the store lacks it`);
+  const ready = storedBase(spec, o);
+  if (ready) return ready;
   const command = o.command ?? `npx xalign world pretrain --preset ${o.preset}`;
-  if (o.baseDir) {
-    const m = readManifest(o.baseDir);
-    if (m && m.configHash === hash) {
-      const stored = o.store.get<BaseSpec>(hash);
-      if (stored && probeIsCurrent(stored)) return { result: stored, reused: true, modelDir: o.baseDir };
-      // A committed checkpoint: probe what it knows (seconds), and store that as its result.
-      const metrics = await probeCheckpoint(o.baseDir, spec);
-      const result: ExperimentResult<BaseSpec> = {
-        version: 1, kind: 'pretrain', label: `base model (${o.baseDir})`, spec, metrics,
-        provenance: { commit: m.commit, preset: m.preset, configHash: hash, backend: m.backend, seed: m.seed, time: m.time, command: m.command },
-        training: { steps: m.steps, losses: m.firstLosses, seconds: 0, tokensPerSec: 0 },
-      };
-      o.store.put(result);
-      return { result, reused: true, modelDir: o.baseDir };
-    }
-    if (m) o.log?.(`base ${o.baseDir} was made from another config (hash ${m.configHash}, wanted ${hash}); using the store's base ${hash}, pre-trained first if the store lacks it`);
+  if (o.baseDir && m && m.configHash === hash) {
+    // A committed checkpoint: probe what it knows (seconds), and store that as its result.
+    const metrics = await probeCheckpoint(o.baseDir, spec);
+    const result: ExperimentResult<BaseSpec> = {
+      version: 1, kind: 'pretrain', label: `base model (${o.baseDir})`, spec, metrics,
+      provenance: { commit: m.commit, preset: m.preset, configHash: hash, backend: m.backend, seed: m.seed, time: m.time, command: m.command },
+      training: { steps: m.steps, losses: m.firstLosses, seconds: 0, tokensPerSec: 0 },
+    };
+    o.store.put(result);
+    return { result, reused: true, modelDir: o.baseDir };
   }
   const modelDir = path.join(o.store.runDir(hash), 'model');
   const stored = o.store.get<BaseSpec>(hash);
   if (stored && fs.existsSync(path.join(modelDir, MANIFEST_FILE))) {
-    if (probeIsCurrent(stored)) return { result: stored, reused: true, modelDir };
     // stored by a version without the likelihood-ranking probe: probe again, keep the rest
     const result = { ...stored, metrics: { ...stored.metrics, ...(await probeCheckpoint(modelDir, spec)) } };
     o.store.put(result);

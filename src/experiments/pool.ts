@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { PROJECT_ROOT } from '../provenance';
 import type { TrainEvent } from '../train/trainer';
-import { runPretrain } from './base';
+import { runPretrain, storedBase } from './base';
 import type { RunOptions } from './run';
 import { targetPairs, type TuneSpec } from './spec';
 import { runTune } from './tune';
@@ -84,11 +84,12 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
     firstOf.set(h, i);
     return true;
   });
-  // the base model(s), once each, before any worker starts
+  // each base model once, never by two processes at the same time
   const bases = new Map(todo.map((i) => [configHash(specs[i]!.base), specs[i]!]));
-  for (const spec of bases.values()) await runPretrain(spec.base, { ...o, baseDir: baseDirOf(o, spec), command: undefined });
+  const makeBase = (spec: TuneSpec) => runPretrain(spec.base, { ...o, baseDir: baseDirOf(o, spec), command: undefined });
   let trained = 0;
   if (o.workers === 1 || todo.length <= 1) {
+    for (const spec of bases.values()) await makeBase(spec);
     for (const i of todo) {
       if (o.stopAt !== undefined && Date.now() > o.stopAt) break;
       const t = performance.now();
@@ -102,13 +103,47 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
     const killAll = () => children.forEach((c) => c.kill('SIGTERM'));
     process.once('exit', killAll);
     try {
-      const queue = [...todo];
+      // Runs whose base is ready start at once; a base still to be made (a committed
+      // checkpoint's probe, or a pre-training) is made here, in the parent, while the
+      // workers train; its runs then go to the front of the queue, so that the later
+      // runs, not the base's, are the ones left at the end.
+      const ready = new Set([...bases.keys()].filter((h) => storedBase(bases.get(h)!.base, { store: o.store, baseDir: baseDirOf(o, bases.get(h)!) })));
+      let queue = todo.filter((i) => ready.has(configHash(specs[i]!.base)));
+      let waiting = todo.filter((i) => !ready.has(configHash(specs[i]!.base)));
+      let wake: () => void = () => {};
+      let changed = new Promise<void>((resolve) => (wake = resolve));
+      let failed = false;
+      const baseMaker = (async () => {
+        for (const [h, spec] of bases) {
+          if (ready.has(h)) continue;
+          try {
+            await makeBase(spec);
+          } catch (err) {
+            // the workers stop taking runs; the pool fails with this error
+            failed = true;
+            wake();
+            throw err;
+          }
+          ready.add(h);
+          queue = [...waiting.filter((i) => configHash(specs[i]!.base) === h), ...queue];
+          waiting = waiting.filter((i) => configHash(specs[i]!.base) !== h);
+          const w = wake;
+          changed = new Promise<void>((resolve) => (wake = resolve));
+          w();
+        }
+      })();
       const worker = async () => {
         let child: WorkerProcess | undefined;
         try {
-          for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+          for (;;) {
+            if (failed) return;
             if (o.stopAt !== undefined && Date.now() > o.stopAt) break;
-            const i = next;
+            const i = queue.shift();
+            if (i === undefined) {
+              if (waiting.length === 0) break;
+              await changed;
+              continue;
+            }
             const t = performance.now();
             child ??= startWorker(o, children);
             await child.run(specs[i]!, (e) => o.onProgress?.(i, e));
@@ -122,7 +157,7 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
           await child?.close();
         }
       };
-      await Promise.all(Array.from({ length: Math.min(o.workers, todo.length) }, worker));
+      await Promise.all([baseMaker, ...Array.from({ length: Math.min(o.workers, todo.length) }, worker)]);
     } catch (err) {
       killAll();
       throw err;

@@ -3,9 +3,10 @@
  * wasm backend (see docs/speed.md):
  * - the wasm backend hands only untransposed 2-D matmuls to XNNPACK, so `dense` and
  *   `bmm` carry their own gradients that transpose explicitly first;
- * - wasm lacks the gradient of `gather` (UnsortedSegmentSum), so embeddings are a
- *   one-hot matrix times the table, and the one-hot is built as int32 and cast (wasm's
- *   float one-hot returns wrong bits);
+ * - wasm lacks the gradient of `gather` (UnsortedSegmentSum), so embeddings gather
+ *   their rows with a gradient written as a scatter-add (ScatterNd), which wasm has;
+ *   the older way, a one-hot matrix times the table, stays behind a switch (the
+ *   one-hot is built as int32 and cast: wasm's float one-hot returns wrong bits);
  * - rotary positions are applied on the [tokens, dModel] layout as x*cos + (x R)*sin
  *   with a fixed signed permutation R, one 2-D matmul instead of slices per head.
  * All functions are synchronous tensor math; call them inside `tf.tidy`.
@@ -30,6 +31,8 @@ export const fastPaths = {
   geluGrad: true,
   /** On webgpu, means (the norms) and sums (the loss) over the last axis with their gradient's ones made on the device (off: tfjs's gradients of mean and sum, which make a tensor of ones on the host and upload it). */
   reduceGrad: true,
+  /** Embeddings as a row gather whose gradient is a scatter-add of the rows (off: a one-hot [tokens, vocab] matrix times the table, and its transpose times dy in the gradient). */
+  gatherEmbed: true,
 };
 
 /**
@@ -55,8 +58,26 @@ const embedCustom = tf.customGrad((oneHot, table, save) => {
   };
 }) as (oneHot: tf.Tensor2D, table: tf.Tensor2D) => tf.Tensor2D;
 
-/** Embedding rows of `table` [V, d] for `ids` [n]: one-hot [n, V] @ table (wasm lacks gather's gradient). */
+/**
+ * Rows `ids` [n] of `table` [V, d], with the gradient dTable = the rows of dy added
+ * into the rows they came from (ScatterNd sums repeated ids). The same values as the
+ * one-hot product, without its [n, V] matrix, transpose and two matmuls.
+ */
+const gatherRows = tf.customGrad((ids, table, save) => {
+  (save as tf.GradSaveFunc)([ids as tf.Tensor1D]);
+  const shape = (table as tf.Tensor2D).shape;
+  return {
+    value: tf.gather(table as tf.Tensor2D, ids as tf.Tensor1D),
+    gradFunc: (dy, saved) => {
+      const [i] = saved as [tf.Tensor1D];
+      return [tf.zerosLike(i), tf.scatterND(tf.reshape(i, [-1, 1]), dy as tf.Tensor2D, shape)];
+    },
+  };
+}) as (ids: tf.Tensor1D, table: tf.Tensor2D) => tf.Tensor2D;
+
+/** Embedding rows of `table` [V, d] for `ids` [n] (int32); see {@link fastPaths}.gatherEmbed. */
 export function embed(ids: tf.Tensor1D, table: tf.Tensor): tf.Tensor2D {
+  if (fastPaths.gatherEmbed) return gatherRows(ids, table as tf.Tensor2D);
   const oneHot = oneHotFloat(ids, table.shape[0]!);
   return fastPaths.constOperands ? embedCustom(oneHot, table as tf.Tensor2D) : dense(oneHot, table);
 }
@@ -73,21 +94,38 @@ export function bmm(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
 }
 
 /**
- * a [c, r, k] @ b [c, k, m] as one depthwise convolution: channel j of the input
- * image [1, r, k, c] is a[j], and its m filters of size 1 x k are the columns of b[j];
- * the "valid" output [1, r, 1, c*m] holds every product. wasm runs depthwise
- * convolutions in XNNPACK, about 3x faster than its BatchMatMul loop (docs/speed.md).
+ * A batched product as one depthwise convolution, on operands already laid out for it:
+ * `image` [r, k, c] holds a[j] in channel j, `filter` [k, c, m] holds b[j]'s m columns as
+ * 1 x k filters; the "valid" output [1, r, 1, c*m] holds every product, returned as
+ * [c, r, m]. wasm runs depthwise convolutions in XNNPACK, about 3x faster than its
+ * BatchMatMul loop (docs/speed.md).
  */
-function bmmDepthwise(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
-  const [c, r, k] = a.shape;
-  const m = b.shape[2];
-  const image = tf.reshape(tf.transpose(a, [1, 2, 0]), [1, r, k, c]) as tf.Tensor4D;
-  const filter = tf.reshape(tf.transpose(b, [1, 0, 2]), [1, k, c, m]) as tf.Tensor4D;
-  const out = tf.depthwiseConv2d(image, filter, 1, 'valid');
+function depthwiseProduct(image: tf.Tensor3D, filter: tf.Tensor3D): tf.Tensor3D {
+  const [r, k, c] = image.shape;
+  const m = filter.shape[2];
+  const out = tf.depthwiseConv2d(tf.reshape(image, [1, r, k, c]) as tf.Tensor4D, tf.reshape(filter, [1, k, c, m]) as tf.Tensor4D, 1, 'valid');
   return tf.transpose(tf.reshape(out, [r, c, m]), [1, 0, 2]) as tf.Tensor3D;
 }
 
-const bmmDepthwiseGrad = explicitGrad<tf.Tensor3D>(bmmDepthwise, flip3);
+/**
+ * a [c, r, k] @ b [c, k, m] through {@link depthwiseProduct}, with the gradient
+ * dA = dY b^T and dB = a^T dY, each operand brought to its layout by one transpose
+ * (a transposed operand's layout is a single permutation of the saved one).
+ */
+const bmmDepthwiseGrad = tf.customGrad((a, b, save) => {
+  (save as tf.GradSaveFunc)([a as tf.Tensor3D, b as tf.Tensor3D]);
+  return {
+    value: depthwiseProduct(tf.transpose(a as tf.Tensor3D, [1, 2, 0]), tf.transpose(b as tf.Tensor3D, [1, 0, 2])),
+    gradFunc: (dy, saved) => {
+      const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
+      const g = dy as tf.Tensor3D;
+      return [
+        depthwiseProduct(tf.transpose(g, [1, 2, 0]), tf.transpose(sb, [2, 0, 1])),
+        depthwiseProduct(tf.transpose(sa, [2, 1, 0]), tf.transpose(g, [1, 0, 2])),
+      ];
+    },
+  };
+}) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
 
 /**
  * `product(a, b)` with the gradient dA = product(dY, flip(b)), dB = product(flip(a), dY),

@@ -123,7 +123,7 @@ export class Transformer {
     return { batch, t, cos, sin, bias };
   }
 
-  /** Embedding lookup: one-hot [n, V] @ table. */
+  /** Embedding lookup of ids [n] in the table [V, d] (src/model/ops.ts: embed). */
   private embedIds(ids: tf.Tensor1D): tf.Tensor2D {
     return embed(ids, this.p('embed'));
   }

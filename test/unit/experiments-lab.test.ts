@@ -156,11 +156,42 @@ test('pool: one pool may mix model families; it asks for each spec\'s base folde
       baseDir: (spec) => void asked.push(spec.base.model.family),
     });
     assert.equal(out.trained, 2);
-    // once when its base is made, once when its run starts
-    assert.deepEqual(asked.sort(), ['llama', 'llama', 'neox', 'neox']);
+    // each family's folder is asked for (whether its base is ready, to make it, for its run)
+    assert.deepEqual([...new Set(asked)].sort(), ['llama', 'neox']);
+    assert.equal(asked.filter((f) => f === 'llama').length, asked.filter((f) => f === 'neox').length);
     assert.notEqual(out.results[0]!.extra!.baseConfigHash, out.results[1]!.extra!.baseConfigHash);
   } finally {
     fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test('pool: a base still to be made is made while the workers train runs of a ready base; a base that cannot be made fails the pool by its folder', async () => {
+  const d = tmp('xalign-pool-bases-');
+  const broken = tmp('xalign-pool-broken-');
+  try {
+    const store = new ResultStore(d);
+    const llama = (seed: number) => tinyTuneSpec('en-only', seed);
+    const neox = (seed: number) => { const s = llama(seed); return { ...s, base: { ...s.base, model: { ...s.base.model, family: 'neox' as const } } }; };
+    // the LLaMA base is made (and stored) first; the NeoX base is made during the next pool
+    await runTunePool([llama(1)], { store, preset: 'test', backend: 'cpu', workers: 1 });
+    const started: string[] = [];
+    const specs = [llama(2), llama(3), neox(1)];
+    const out = await runTunePool(specs, {
+      store, preset: 'test', backend: 'cpu', workers: 2,
+      onProgress: (i, e) => { if (e.type === 'step' && !started.includes(specs[i]!.base.model.family + i)) started.push(specs[i]!.base.model.family + i); },
+    });
+    assert.equal(out.trained, 3);
+    assert.deepEqual(out.results.map((r) => r.spec.base.model.family), ['llama', 'llama', 'neox']);
+    // a LLaMA run trained before the NeoX base existed: the workers did not wait for it
+    assert.ok(started[0]!.startsWith('llama'), `first run to train: ${started[0]}`);
+    // a base folder whose manifest matches but holds no model: the pool fails naming it
+    fs.writeFileSync(path.join(broken, 'manifest.json'), JSON.stringify({ configHash: configHash(neox(2).base) }));
+    await assert.rejects(
+      runTunePool([llama(4), neox(2)], { store, preset: 'test', backend: 'cpu', workers: 2, baseDir: (spec) => (spec.base.model.family === 'neox' ? broken : undefined) }),
+      (err: Error) => err.message.includes(broken),
+    );
+  } finally {
+    for (const x of [d, broken]) fs.rmSync(x, { recursive: true, force: true });
   }
 });
 

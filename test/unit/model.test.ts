@@ -23,6 +23,7 @@ import {
   tokenizerFromJSON,
   Transformer,
 } from '../../src/model';
+import { embed } from '../../src/model/ops';
 import { Rng } from '../../src/random/rng';
 
 before(async () => {
@@ -184,7 +185,7 @@ test('checkpoints round-trip and name what does not match', async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('wasm fast paths (explicit-transpose gradients, depthwise batched matmul, GELU derivative) match automatic differentiation', async () => {
+test('wasm fast paths (explicit-transpose gradients, depthwise batched matmul, GELU derivative, gathered embeddings) match automatic differentiation', async () => {
   await selectBackend('wasm');
   try {
     const rng = new Rng(4);
@@ -222,6 +223,25 @@ test('wasm fast paths (explicit-transpose gradients, depthwise batched matmul, G
     close(v1!, v0!, 'gelu');
     close(d1!, d0!, 'd gelu / dx');
     assert.ok(Math.abs(v1!.dataSync()[100 + 10]! - 0.8412) < 1e-3, 'gelu(1) = 0.8412 (tanh approximation)');
+    // embeddings gathered, the gradient scattered back (repeated ids add up), against the one-hot product
+    const ids = tf.tensor1d([3, 1, 3, 0, 5, 3, 1], 'int32');
+    const table = tf.tensor2d(Array.from({ length: 6 * 4 }, () => rng.normal()), [6, 4]);
+    const up = tf.tensor2d(Array.from({ length: 7 * 4 }, () => rng.normal()), [7, 4]);
+    const embedOf = (on: boolean) => {
+      fastPaths.gatherEmbed = on;
+      try {
+        return [embed(ids, table), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(embed(ids, t), up)))(table)];
+      } finally {
+        fastPaths.gatherEmbed = true;
+      }
+    };
+    const [[e1, de1], [e0, de0]] = [embedOf(true), embedOf(false)];
+    close(e1!, e0!, 'embed');
+    close(de1!, de0!, 'd embed / d table');
+    const upRows = up.arraySync() as number[][];
+    const row3 = [0, 2, 5].reduce((acc, i) => acc.map((v, j) => v + upRows[i]![j]!), [0, 0, 0, 0]);
+    close(tf.slice(de1!, [3, 0], [1, 4]), tf.tensor2d([row3]), 'd embed / d row 3 (three uses)');
+    close(tf.slice(de1!, [2, 0], [1, 4]), tf.zeros([1, 4]), 'd embed / d an unused row');
   } finally {
     await selectBackend('cpu');
   }
