@@ -13,6 +13,8 @@ import { tf } from './index';
 
 export interface GpuWork {
   dispatches: number;
+  /** Dispatches per kernel, by the program's shader key as tfjs names it (e.g. `binary_MUL`, `xalignAdamParam`). */
+  byKernel: Record<string, number>;
   uploads: number;
   uploadBytes: number;
   downloads: number;
@@ -45,10 +47,13 @@ export function countGpuWork(): GpuWorkCounter | null {
   for (const m of ['runWebGPUProgram', 'uploadToGPU', 'getBufferData'] as const) {
     if (typeof b[m] !== 'function') throw new Error(`gpu work: the webgpu backend has no ${m}; this version of tfjs-backend-webgpu is not supported by the counter`);
   }
-  const work: GpuWork = { dispatches: 0, uploads: 0, uploadBytes: 0, downloads: 0, downloadBytes: 0 };
+  const work: GpuWork = { dispatches: 0, byKernel: {}, uploads: 0, uploadBytes: 0, downloads: 0, downloadBytes: 0 };
   const original = { runWebGPUProgram: b.runWebGPUProgram, uploadToGPU: b.uploadToGPU, getBufferData: b.getBufferData };
   b.runWebGPUProgram = function (this: WebGpuBackendLike, ...args: unknown[]) {
     work.dispatches++;
+    // read before the call, which extends the key with the shapes
+    const key = String((args[0] as { shaderKey?: string }).shaderKey ?? 'unknown');
+    work.byKernel[key] = (work.byKernel[key] ?? 0) + 1;
     return original.runWebGPUProgram.apply(this, args);
   };
   b.uploadToGPU = function (this: WebGpuBackendLike, dataId: object) {
@@ -65,13 +70,14 @@ export function countGpuWork(): GpuWorkCounter | null {
     return original.getBufferData.call(this, buffer);
   };
   return {
-    read: () => ({ ...work }),
+    read: () => ({ ...work, byKernel: { ...work.byKernel } }),
     stop: () => Object.assign(b, original),
   };
 }
 
 /** `b - a`, per unit (e.g. per step). */
 export function gpuWorkPer(a: GpuWork, b: GpuWork, units: number): GpuWork {
-  const per = (k: keyof GpuWork) => (b[k] - a[k]) / units;
-  return { dispatches: per('dispatches'), uploads: per('uploads'), uploadBytes: per('uploadBytes'), downloads: per('downloads'), downloadBytes: per('downloadBytes') };
+  const per = (k: Exclude<keyof GpuWork, 'byKernel'>) => (b[k] - a[k]) / units;
+  const byKernel = Object.fromEntries(Object.entries(b.byKernel).map(([k, n]) => [k, (n - (a.byKernel[k] ?? 0)) / units] as const).filter(([, n]) => n > 0));
+  return { dispatches: per('dispatches'), byKernel, uploads: per('uploads'), uploadBytes: per('uploadBytes'), downloads: per('downloads'), downloadBytes: per('downloadBytes') };
 }

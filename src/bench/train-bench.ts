@@ -18,7 +18,7 @@ import { Transformer } from '../model/transformer';
 import { Rng } from '../random/rng';
 import { type Example, makeBatches, train, trainConfig } from '../train';
 import { batchLossSum } from '../train/loss';
-import { AdamW, clipByGlobalNorm } from '../train/optim';
+import { AdamW, gradientScale } from '../train/optim';
 
 export interface BenchOptions {
   family?: 'llama' | 'neox';
@@ -222,7 +222,10 @@ export function formatBench(r: BenchResult): string {
     `model: ${r.model.family}, vocab ${r.model.vocabSize}, d ${r.model.dModel}, ${r.model.nLayers} layers, ${r.model.nHeads} heads, ${(r.model.parameters / 1e6).toFixed(2)} M parameters; batch ${r.batch} x ${r.seqLen}; ${r.gflopPerStep.toFixed(2)} GFLOP/step; ${r.steps} timed steps`,
     `backend: ${r.backend.name} (${r.backend.reason})`,
     line(r.tfjs),
-    ...(r.tfjs.gpuWork ? [`  per step on the GPU: ${r.tfjs.gpuWork.dispatches.toFixed(0)} dispatches, ${r.tfjs.gpuWork.uploads.toFixed(1)} uploads (${(r.tfjs.gpuWork.uploadBytes / 1024).toFixed(1)} KiB), ${r.tfjs.gpuWork.downloads.toFixed(1)} downloads (${(r.tfjs.gpuWork.downloadBytes / 1024).toFixed(1)} KiB)`] : []),
+    ...(r.tfjs.gpuWork ? [
+      `  per step on the GPU: ${r.tfjs.gpuWork.dispatches.toFixed(0)} dispatches, ${r.tfjs.gpuWork.uploads.toFixed(1)} uploads (${(r.tfjs.gpuWork.uploadBytes / 1024).toFixed(1)} KiB), ${r.tfjs.gpuWork.downloads.toFixed(1)} downloads (${(r.tfjs.gpuWork.downloadBytes / 1024).toFixed(1)} KiB)`,
+      `  most dispatched kernels: ${Object.entries(r.tfjs.gpuWork.byKernel).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, n]) => `${k} ${n.toFixed(0)}`).join(', ')}`,
+    ] : []),
   ];
   const all = r.variants?.find((v) => v.ablated.length === 0);
   if (r.variants) out.push('fast paths, interleaved step by step (median ms/step; x = what the path buys):');
@@ -268,8 +271,9 @@ async function compareFastPaths(cfg: ModelConfig, batch: number, seqLen: number,
         await value.data();
         value.dispose();
         const g = new Map([...run.model.params.keys()].map((n, i) => [n, grads[vars[i]!.name]!] as [string, tf.Tensor]));
-        clipByGlobalNorm(g, 1).dispose();
-        run.opt.apply(g, 1e-3);
+        const { norm, scale } = gradientScale(g, 1);
+        run.opt.apply(g, 1e-3, scale);
+        tf.dispose([norm, scale!]);
         for (const t of g.values()) t.dispose();
         await run.model.p('embed').data();
         if (r > 0) run.ms.push(performance.now() - t0); // round 0 warms up

@@ -142,6 +142,13 @@ function prepareBase(spec: BaseSpec): { world: World; tok: BpeTokenizer; example
   return { world, tok, examples, model };
 }
 
+/** The warning that `baseDir` holds a base made from another config than `spec` (so the store's base is used), or null. */
+export function baseDirMismatch(spec: BaseSpec, baseDir: string | undefined): string | null {
+  const m = baseDir ? readManifest(baseDir) : null;
+  const hash = configHash(spec);
+  return m && m.configHash !== hash ? `base ${baseDir} was made from another config (hash ${m.configHash}, wanted ${hash}); using the store's base ${hash}, pre-trained first if the store lacks it` : null;
+}
+
 /**
  * The base model a {@link BaseSpec} describes when it is ready to tune from without any
  * work (its model in `o.baseDir` or in the store, and its current probe in the store),
@@ -164,7 +171,8 @@ export function storedBase(spec: BaseSpec, o: Pick<RunOptions, 'store' | 'baseDi
 export async function runPretrain(spec: BaseSpec, o: RunOptions): Promise<RunOutcome<BaseSpec>> {
   const hash = configHash(spec);
   const m = o.baseDir ? readManifest(o.baseDir) : null;
-  if (m && m.configHash !== hash) o.log?.(`base ${o.baseDir} was made from another config (hash ${m.configHash}, wanted ${hash}); using the store's base ${hash}, pre-trained first if the store lacks it`);
+  const mismatch = baseDirMismatch(spec, o.baseDir);
+  if (mismatch) o.log?.(mismatch);
   const ready = storedBase(spec, o);
   if (ready) return ready;
   const command = o.command ?? `npx xalign world pretrain --preset ${o.preset}`;

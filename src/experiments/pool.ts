@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { PROJECT_ROOT } from '../provenance';
 import type { TrainEvent } from '../train/trainer';
-import { runPretrain, storedBase } from './base';
+import { baseDirMismatch, runPretrain, storedBase } from './base';
 import type { RunOptions } from './run';
 import { targetPairs, type TuneSpec } from './spec';
 import { runTune } from './tune';
@@ -86,7 +86,7 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
   });
   // each base model once, never by two processes at the same time
   const bases = new Map(todo.map((i) => [configHash(specs[i]!.base), specs[i]!]));
-  const makeBase = (spec: TuneSpec) => runPretrain(spec.base, { ...o, baseDir: baseDirOf(o, spec), command: undefined });
+  const makeBase = (spec: TuneSpec, log = o.log) => runPretrain(spec.base, { ...o, log, baseDir: baseDirOf(o, spec), command: undefined });
   let trained = 0;
   if (o.workers === 1 || todo.length <= 1) {
     for (const spec of bases.values()) await makeBase(spec);
@@ -107,7 +107,14 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
       // checkpoint's probe, or a pre-training) is made here, in the parent, while the
       // workers train; its runs then go to the front of the queue, so that the later
       // runs, not the base's, are the ones left at the end.
-      const ready = new Set([...bases.keys()].filter((h) => storedBase(bases.get(h)!.base, { store: o.store, baseDir: baseDirOf(o, bases.get(h)!) })));
+      const ready = new Set<string>();
+      for (const [h, spec] of bases) {
+        const baseDir = baseDirOf(o, spec);
+        // said here, as runPretrain would: the workers' runs do not log
+        const mismatch = baseDirMismatch(spec.base, baseDir);
+        if (mismatch) o.log?.(mismatch);
+        if (storedBase(spec.base, { store: o.store, baseDir })) ready.add(h);
+      }
       let queue = todo.filter((i) => ready.has(configHash(specs[i]!.base)));
       let waiting = todo.filter((i) => !ready.has(configHash(specs[i]!.base)));
       let wake: () => void = () => {};
@@ -116,8 +123,9 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
       const baseMaker = (async () => {
         for (const [h, spec] of bases) {
           if (ready.has(h)) continue;
+          if (failed || (o.stopAt !== undefined && Date.now() > o.stopAt)) break;
           try {
-            await makeBase(spec);
+            await makeBase(spec, undefined); // its folder's mismatch, if any, was said above
           } catch (err) {
             // the workers stop taking runs; the pool fails with this error
             failed = true;
@@ -131,6 +139,9 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
           changed = new Promise<void>((resolve) => (wake = resolve));
           w();
         }
+        // bases left unmade (a failure, or stopAt): their runs are missing, not awaited
+        waiting = [];
+        wake();
       })();
       const worker = async () => {
         let child: WorkerProcess | undefined;
@@ -153,6 +164,11 @@ export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): P
             if (!r.extra?.trainedBy) trained++;
             o.onProgress?.(i, { type: 'done', seconds: (performance.now() - t) / 1000 });
           }
+        } catch (err) {
+          // the pool fails: the other workers take no new run, the parent makes no new base
+          failed = true;
+          wake();
+          throw err;
         } finally {
           await child?.close();
         }

@@ -13,6 +13,7 @@
  */
 
 import { tf } from '../backend';
+import { rmsNormForward, rmsNormGradW, rmsNormGradX, rmsNormScale, swiglu as swigluKernel, swigluGrad } from '../backend/webgpu-programs';
 
 /**
  * Switches for the speed work, so the benchmark can measure what each bought
@@ -33,6 +34,10 @@ export const fastPaths = {
   reduceGrad: true,
   /** Embeddings as a row gather whose gradient is a scatter-add of the rows (off: a one-hot [tokens, vocab] matrix times the table, and its transpose times dy in the gradient). */
   gatherEmbed: true,
+  /** On webgpu, AdamW's update as two WGSL kernels a parameter and the gradient norm as one (src/backend/webgpu-programs.ts; off: tfjs ops, about 18 dispatches a parameter). The optimiser switches its moments' layout when this changes between steps. */
+  fusedAdamW: true,
+  /** On webgpu, RMSNorm and SwiGLU's product, forward and backward, as WGSL kernels (src/backend/webgpu-programs.ts; off: tfjs ops). */
+  fusedOps: true,
 };
 
 /**
@@ -201,7 +206,29 @@ function meanLast(x: tf.Tensor2D): tf.Tensor2D {
   return onDeviceReduceGrad() ? meanLastCustom(x) : (tf.mean(x, -1, true) as tf.Tensor2D);
 }
 
+/**
+ * RMSNorm as the WGSL kernels of src/backend/webgpu-programs.ts: one dispatch forward,
+ * three backward (the rows' scales, dx, dw), where tfjs's ops take about 26.
+ */
+const rmsNormFused = (eps: number) => tf.customGrad((x, w, save) => {
+  (save as tf.GradSaveFunc)([x as tf.Tensor2D, w as tf.Tensor]);
+  return {
+    value: rmsNormForward(x as tf.Tensor2D, w as tf.Tensor, eps),
+    gradFunc: (dy, saved) => {
+      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor];
+      const r = rmsNormScale(sx, eps);
+      return [rmsNormGradX(sx, sw, dy as tf.Tensor2D, r), rmsNormGradW(sx, dy as tf.Tensor2D, r)];
+    },
+  };
+}) as (x: tf.Tensor2D, w: tf.Tensor) => tf.Tensor2D;
+const rmsNormFusedByEps = new Map<number, (x: tf.Tensor2D, w: tf.Tensor) => tf.Tensor2D>();
+
 export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps: number): tf.Tensor2D {
+  if (fastPaths.fusedOps && tf.getBackend() === 'webgpu') {
+    let f = rmsNormFusedByEps.get(eps);
+    if (!f) rmsNormFusedByEps.set(eps, (f = rmsNormFused(eps)));
+    return f(x, weight);
+  }
   const ms = meanLast(tf.square(x));
   return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, eps))), weight) as tf.Tensor2D;
 }
@@ -249,6 +276,20 @@ const geluCustom = tf.customGrad((input, save) => {
 /** SiLU / swish, the gate of SwiGLU. */
 export function silu(x: tf.Tensor): tf.Tensor {
   return tf.mul(x, tf.sigmoid(x));
+}
+
+const swigluFused = tf.customGrad((gate, up, save) => {
+  (save as tf.GradSaveFunc)([gate as tf.Tensor, up as tf.Tensor]);
+  return {
+    value: swigluKernel(gate as tf.Tensor, up as tf.Tensor),
+    gradFunc: (dy, [g, u]) => [swigluGrad(g!, u!, dy as tf.Tensor, true), swigluGrad(g!, u!, dy as tf.Tensor, false)],
+  };
+}) as (gate: tf.Tensor, up: tf.Tensor) => tf.Tensor;
+
+/** LLaMA's gated unit silu(gate) * up; on webgpu one kernel forward and two backward (`fastPaths.fusedOps`). */
+export function swiglu(gate: tf.Tensor2D, up: tf.Tensor2D): tf.Tensor2D {
+  if (fastPaths.fusedOps && tf.getBackend() === 'webgpu') return swigluFused(gate, up) as tf.Tensor2D;
+  return tf.mul(silu(gate), up) as tf.Tensor2D;
 }
 
 /**

@@ -11,7 +11,7 @@
 import { tf } from '../backend';
 import type { Rng } from '../random/rng';
 import { type ModelConfig, parameterShapes, validateModelConfig } from './config';
-import { applyRotary, bmm, constMatmul, dense, embed, fastPaths, gelu, layerNorm, rmsNorm, Rotary, silu } from './ops';
+import { applyRotary, bmm, constMatmul, dense, embed, fastPaths, gelu, layerNorm, rmsNorm, Rotary, swiglu } from './ops';
 
 /** Per-layer key/value cache for incremental decoding: [batch*heads, T, hd] each. */
 export interface KvCache {
@@ -87,7 +87,11 @@ export class Transformer {
           for (let i = 0; i < size; i++) values[i] = r.normal(0, std);
         }
       }
-      this.params.set(name, tf.variable(tf.tensor(values, shape), true, `${name}_${tf.util.now()}_${this.params.size}`));
+      // the variable takes its own reference to the values: the initial tensor is let go, or
+      // it would keep every parameter's first values alive after the model is disposed
+      const initial = tf.tensor(values, shape);
+      this.params.set(name, tf.variable(initial, true, `${name}_${tf.util.now()}_${this.params.size}`));
+      initial.dispose();
     }
   }
 
@@ -190,7 +194,7 @@ export class Transformer {
       const [gate, up] = fastPaths.weightSlices
         ? [dense(h, tf.slice(w, [0, 0], [-1, f])), dense(h, tf.slice(w, [0, f], [-1, f]))]
         : (tf.split(dense(h, w), 2, 1) as tf.Tensor2D[]);
-      return dense(tf.mul(silu(gate!), up!) as tf.Tensor2D, this.p(pre + 'w_down'));
+      return dense(swiglu(gate!, up!), this.p(pre + 'w_down'));
     }
     const a = gelu(tf.add(dense(h, this.p(pre + 'w_in')), this.p(pre + 'b_in'))) as tf.Tensor2D;
     return tf.add(dense(a, this.p(pre + 'w_out')), this.p(pre + 'b_out')) as tf.Tensor2D;

@@ -23,7 +23,7 @@ import type { Transformer } from '../model/transformer';
 import { Rng } from '../random/rng';
 import { type Batching, BATCHINGS, BatchStream, type DataPosition, type Example, makeBatches, type Objective } from './data';
 import { batchLossSum, evaluateLoss } from './loss';
-import { AdamW, clipByGlobalNorm, cosineLr } from './optim';
+import { AdamW, cosineLr, gradientScale } from './optim';
 
 export interface TrainConfig {
   objective: Objective;
@@ -260,11 +260,12 @@ export async function train(run: TrainRun): Promise<TrainResult> {
         realSeen += b.realTokens;
         examplesSeen += b.examples;
       }
-      const normT = clipByGlobalNorm(grads!, cfg.clipNorm);
-      const gradNorm = (await normT.data())[0]!;
-      normT.dispose();
+      const { norm, scale } = gradientScale(grads!, cfg.clipNorm);
+      const gradNorm = (await norm.data())[0]!;
+      norm.dispose();
       const lr = cosineLr(state.step, cfg.steps, cfg.lr, cfg.warmupFraction, cfg.minLrRatio);
-      opt.apply(grads!, lr);
+      opt.apply(grads!, lr, scale);
+      scale?.dispose();
       for (const g of grads!.values()) g.dispose();
       state.step++;
       state.losses.push(lossSum);

@@ -171,23 +171,32 @@ test('pool: a base still to be made is made while the workers train runs of a re
   try {
     const store = new ResultStore(d);
     const llama = (seed: number) => tinyTuneSpec('en-only', seed);
-    const neox = (seed: number) => { const s = llama(seed); return { ...s, base: { ...s.base, model: { ...s.base.model, family: 'neox' as const } } }; };
+    // a NeoX base pre-trained for more than one step, so the parent yields to the workers while making it
+    const neox = (seed: number, steps = 40) => {
+      const s = llama(seed);
+      return { ...s, base: { ...s.base, model: { ...s.base.model, family: 'neox' as const }, train: { ...s.base.train, steps } } };
+    };
     // the LLaMA base is made (and stored) first; the NeoX base is made during the next pool
     await runTunePool([llama(1)], { store, preset: 'test', backend: 'cpu', workers: 1 });
-    const started: string[] = [];
+    // commandFor is asked as a run is handed to a worker: note whether the NeoX base existed then
+    const handedOut: string[] = [];
     const specs = [llama(2), llama(3), neox(1)];
     const out = await runTunePool(specs, {
       store, preset: 'test', backend: 'cpu', workers: 2,
-      onProgress: (i, e) => { if (e.type === 'step' && !started.includes(specs[i]!.base.model.family + i)) started.push(specs[i]!.base.model.family + i); },
+      commandFor: (spec) => {
+        handedOut.push(`${spec.base.model.family} ${store.has(configHash(neox(1).base)) ? 'after' : 'before'} the NeoX base`);
+        return 'test';
+      },
     });
     assert.equal(out.trained, 3);
     assert.deepEqual(out.results.map((r) => r.spec.base.model.family), ['llama', 'llama', 'neox']);
-    // a LLaMA run trained before the NeoX base existed: the workers did not wait for it
-    assert.ok(started[0]!.startsWith('llama'), `first run to train: ${started[0]}`);
-    // a base folder whose manifest matches but holds no model: the pool fails naming it
-    fs.writeFileSync(path.join(broken, 'manifest.json'), JSON.stringify({ configHash: configHash(neox(2).base) }));
+    // both LLaMA runs went to the workers while the parent was still pre-training the NeoX base
+    assert.deepEqual(handedOut, ['llama before the NeoX base', 'llama before the NeoX base', 'neox after the NeoX base']);
+    // a base not in the store whose folder's manifest matches but holds no model: the pool fails naming the folder
+    const other = neox(2, 5);
+    fs.writeFileSync(path.join(broken, 'manifest.json'), JSON.stringify({ configHash: configHash(other.base) }));
     await assert.rejects(
-      runTunePool([llama(4), neox(2)], { store, preset: 'test', backend: 'cpu', workers: 2, baseDir: (spec) => (spec.base.model.family === 'neox' ? broken : undefined) }),
+      runTunePool([llama(4), other], { store, preset: 'test', backend: 'cpu', workers: 2, baseDir: (spec) => (spec.base.model.family === 'neox' ? broken : undefined) }),
       (err: Error) => err.message.includes(broken),
     );
   } finally {

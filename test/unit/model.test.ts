@@ -89,13 +89,15 @@ test('both families: logits shape, hidden states and masked mean over real token
   }
 });
 
-test('seeded initialisation is reproducible; tied embeddings drop the output matrix', async () => {
+test('seeded initialisation is reproducible; tied embeddings drop the output matrix; a disposed model leaves no tensor', async () => {
+  const tensorsBefore = tf.memory().numTensors;
   const a = new Transformer(tiny('llama'), new Rng(7));
   const b = new Transformer(tiny('llama'), new Rng(7));
   assert.deepEqual(await a.p('layers.0.attn.wqkv').data(), await b.p('layers.0.attn.wqkv').data());
   assert.equal(parameterCount(tiny('llama')) - parameterCount(tiny('llama', { tiedEmbeddings: true })), 16 * 20);
   a.dispose();
   b.dispose();
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'the parameters\' initial values are not kept alive');
 });
 
 test('KV-cache decoding, batched with left padding, equals greedy full passes; stop tokens end a row', async () => {
