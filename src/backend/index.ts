@@ -195,12 +195,37 @@ async function tryWebgpu(forced = false): Promise<BackendProbe> {
     if (!forced && (adapter.isFallbackAdapter || SOFTWARE_ADAPTER.test(described))) return softwareOnly(adapter.info?.description);
     require('@tensorflow/tfjs-backend-webgpu');
     if (await tf.setBackend('webgpu')) {
+      watchDeviceLoss();
       return { name: 'webgpu', available: true, detail: `adapter: ${adapter.info?.description || 'unnamed'}` };
     }
     return { name: 'webgpu', available: false, detail: 'adapter found but the tfjs webgpu backend did not initialise' };
   } catch (e) {
     return { name: 'webgpu', available: false, detail: `failed: ${errorText(e)}` };
   }
+}
+
+/** How the WebGPU device was lost, once it has been (Dawn's `device.lost`), else null. */
+let deviceLoss: { reason: string; message: string } | null = null;
+const watchedDevices = new WeakSet<object>();
+
+/** Notes the loss of the webgpu backend's device when it happens (a driver reset, an out-of-memory kill, a destroyed device). */
+function watchDeviceLoss(): void {
+  const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ reason?: string; message?: string }> } }).device;
+  if (!device?.lost || watchedDevices.has(device)) return;
+  watchedDevices.add(device);
+  void device.lost.then((info) => {
+    deviceLoss = { reason: info.reason ?? 'unknown', message: info.message ?? '' };
+  });
+}
+
+/**
+ * The error to raise instead of what tfjs reports once the WebGPU device is lost (Dawn
+ * answers every later read with a bare `AbortError`), or null while it works or on
+ * another backend. `what` says where it happened (e.g. "training step 12").
+ */
+export function gpuDeviceLost(what: string): BackendError | null {
+  if (!deviceLoss || tf.getBackend() !== 'webgpu') return null;
+  return new BackendError(`the WebGPU device was lost during ${what} (${deviceLoss.reason}${deviceLoss.message ? `: ${deviceLoss.message}` : ''}); the GPU cannot be used again in this process`);
 }
 
 /**

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { tf } from '../backend';
+import { gpuDeviceLost, tf } from '../backend';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic';
 import { checkWeights, saveModel } from '../model/checkpoint';
 import { decodeSafetensors, encodeSafetensors } from '../model/safetensors';
@@ -208,6 +208,21 @@ function readCheckpoint(dir: string, run: TrainRun, opt: AdamW, cfgHash: string)
  * stopping ends the run; emits progress events on the way. Leaves no tensors behind
  * besides the model's own.
  */
+/**
+ * `err` as it should reach the user: when the WebGPU device was lost, an error that says
+ * so, at which step, and where the run resumes from (tfjs itself reports a bare
+ * `AbortError`); any other error as it is.
+ */
+function deviceLossError(err: unknown, step: number, checkpointDir: string | undefined): unknown {
+  const lost = gpuDeviceLost(`training step ${step}`);
+  if (!lost) return err;
+  lost.message += checkpointDir
+    ? `; run the same command again (on this or another backend) to resume from the last checkpoint in ${checkpointDir}`
+    : '; this run keeps no checkpoints, so it starts again from step 0';
+  lost.cause = err;
+  return lost;
+}
+
 export async function train(run: TrainRun): Promise<TrainResult> {
   const cfg = run.config;
   const padToken = run.padToken ?? run.tokenizer?.special.pad ?? 0;
@@ -239,54 +254,58 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     let stoppedEarly = false;
     const lastStep = Math.min(cfg.steps, run.stopAfter ?? Infinity);
     while (state.step < lastStep && !stoppedEarly) {
-      const micro = Array.from({ length: cfg.accumulate }, () => stream.next());
-      const denom = Math.max(1, micro.reduce((s, b) => s + b.lossTokens, 0));
-      let grads: Map<string, tf.Tensor> | null = null;
-      let lossSum = 0;
-      for (const b of micro) {
-        const { value, grads: g } = tf.variableGrads(() => tf.div(batchLossSum(run.model, b), denom) as tf.Scalar, vars);
-        lossSum += (await value.data())[0]!;
-        value.dispose();
-        if (!grads) grads = new Map(names.map((n, i) => [n, g[vars[i]!.name]!]));
-        else {
-          for (let i = 0; i < names.length; i++) {
-            const prev = grads.get(names[i]!)!;
-            grads.set(names[i]!, tf.add(prev, g[vars[i]!.name]!));
-            prev.dispose();
-            g[vars[i]!.name]!.dispose();
+      try {
+        const micro = Array.from({ length: cfg.accumulate }, () => stream.next());
+        const denom = Math.max(1, micro.reduce((s, b) => s + b.lossTokens, 0));
+        let grads: Map<string, tf.Tensor> | null = null;
+        let lossSum = 0;
+        for (const b of micro) {
+          const { value, grads: g } = tf.variableGrads(() => tf.div(batchLossSum(run.model, b), denom) as tf.Scalar, vars);
+          lossSum += (await value.data())[0]!;
+          value.dispose();
+          if (!grads) grads = new Map(names.map((n, i) => [n, g[vars[i]!.name]!]));
+          else {
+            for (let i = 0; i < names.length; i++) {
+              const prev = grads.get(names[i]!)!;
+              grads.set(names[i]!, tf.add(prev, g[vars[i]!.name]!));
+              prev.dispose();
+              g[vars[i]!.name]!.dispose();
+            }
+          }
+          tokensSeen += b.batch * b.t;
+          realSeen += b.realTokens;
+          examplesSeen += b.examples;
+        }
+        const { norm, scale } = gradientScale(grads!, cfg.clipNorm);
+        const gradNorm = (await norm.data())[0]!;
+        norm.dispose();
+        const lr = cosineLr(state.step, cfg.steps, cfg.lr, cfg.warmupFraction, cfg.minLrRatio);
+        opt.apply(grads!, lr, scale);
+        scale?.dispose();
+        for (const g of grads!.values()) g.dispose();
+        state.step++;
+        state.losses.push(lossSum);
+        const elapsed = (performance.now() - start) / 1000;
+        const perStep = elapsed / (state.step - startStep);
+        emit({ type: 'step', step: state.step, totalSteps: cfg.steps, loss: lossSum, lr, gradNorm, tokensPerSec: tokensSeen / elapsed, elapsedSec: elapsed, etaSec: perStep * (cfg.steps - state.step) });
+        if (cfg.evalEvery > 0 && evalBatches.length && (state.step % cfg.evalEvery === 0 || state.step === cfg.steps)) {
+          const loss = await evaluateLoss(run.model, evalBatches);
+          state.evals.push({ step: state.step, loss });
+          if (loss < state.best - 1e-6) [state.best, state.badEvals] = [loss, 0];
+          else state.badEvals++;
+          emit({ type: 'eval', step: state.step, loss, best: state.best });
+          if (cfg.earlyStopPatience > 0 && state.badEvals >= cfg.earlyStopPatience) {
+            stoppedEarly = true;
+            emit({ type: 'early-stop', step: state.step, best: state.best });
           }
         }
-        tokensSeen += b.batch * b.t;
-        realSeen += b.realTokens;
-        examplesSeen += b.examples;
-      }
-      const { norm, scale } = gradientScale(grads!, cfg.clipNorm);
-      const gradNorm = (await norm.data())[0]!;
-      norm.dispose();
-      const lr = cosineLr(state.step, cfg.steps, cfg.lr, cfg.warmupFraction, cfg.minLrRatio);
-      opt.apply(grads!, lr, scale);
-      scale?.dispose();
-      for (const g of grads!.values()) g.dispose();
-      state.step++;
-      state.losses.push(lossSum);
-      const elapsed = (performance.now() - start) / 1000;
-      const perStep = elapsed / (state.step - startStep);
-      emit({ type: 'step', step: state.step, totalSteps: cfg.steps, loss: lossSum, lr, gradNorm, tokensPerSec: tokensSeen / elapsed, elapsedSec: elapsed, etaSec: perStep * (cfg.steps - state.step) });
-      if (cfg.evalEvery > 0 && evalBatches.length && (state.step % cfg.evalEvery === 0 || state.step === cfg.steps)) {
-        const loss = await evaluateLoss(run.model, evalBatches);
-        state.evals.push({ step: state.step, loss });
-        if (loss < state.best - 1e-6) [state.best, state.badEvals] = [loss, 0];
-        else state.badEvals++;
-        emit({ type: 'eval', step: state.step, loss, best: state.best });
-        if (cfg.earlyStopPatience > 0 && state.badEvals >= cfg.earlyStopPatience) {
-          stoppedEarly = true;
-          emit({ type: 'early-stop', step: state.step, best: state.best });
+        const atEnd = state.step === cfg.steps || stoppedEarly;
+        if (run.checkpointDir && ((cfg.checkpointEvery > 0 && state.step % cfg.checkpointEvery === 0) || atEnd)) {
+          state.data = stream.position();
+          emit({ type: 'checkpoint', step: state.step, dir: await writeCheckpoint(run, opt, state) });
         }
-      }
-      const atEnd = state.step === cfg.steps || stoppedEarly;
-      if (run.checkpointDir && ((cfg.checkpointEvery > 0 && state.step % cfg.checkpointEvery === 0) || atEnd)) {
-        state.data = stream.position();
-        emit({ type: 'checkpoint', step: state.step, dir: await writeCheckpoint(run, opt, state) });
+      } catch (err) {
+        throw deviceLossError(err, state.step + 1, run.checkpointDir);
       }
     }
     const elapsed = (performance.now() - start) / 1000;

@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { BackendError, selectBackend, tf } from '../../src/backend';
 import { countGpuWork } from '../../src/backend/gpu-work';
@@ -231,4 +234,29 @@ test('fused RMSNorm and SwiGLU on webgpu: values and gradients of tfjs\'s ops (R
       assert.ok(Number.isFinite(v) && Math.abs(v - want) < 1e-4 * Math.max(1, Math.abs(want)), `${what}[${i}]: ${v} vs ${want}`);
     }));
   });
+});
+
+// last in this file: it destroys the webgpu device, which this process cannot get back
+test('a lost WebGPU device stops training with an error that names the step and the checkpoint; the run resumes from it on another backend', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xalign-device-lost-'));
+  try {
+    let resumedAt: number | undefined;
+    await onWebgpu(t, async () => {
+      const model = toyModel('llama');
+      const device = (tf.backend() as unknown as { device: { destroy(): void } }).device;
+      await assert.rejects(
+        train({ model, train: toyExamples(40, 9), config: toyTrainConfig(8), padToken: 0, checkpointDir: dir, onEvent: (e) => { if (e.type === 'step' && e.step === 3) device.destroy(); } }),
+        (err: Error) => /WebGPU device was lost during training step 4 \(destroyed/.test(err.message) && err.message.includes(`resume from the last checkpoint in ${dir}`),
+      );
+      // the same run on the cpu backend picks up the checkpoint written before the loss
+      await selectBackend('cpu');
+      const again = toyModel('llama');
+      const r = await train({ model: again, train: toyExamples(40, 9), config: toyTrainConfig(8), padToken: 0, checkpointDir: dir, onEvent: (e) => { if (e.type === 'resume') resumedAt = e.step; } });
+      again.dispose();
+      assert.equal(r.steps, 8);
+      assert.equal(resumedAt, 2, 'resumed from the checkpoint of step 2');
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
