@@ -16,7 +16,7 @@ import { type ModelConfig, modelConfig, parameterCount, trainFlopsPerStep } from
 import { fastPaths } from '../model/ops';
 import { Transformer } from '../model/transformer';
 import { Rng } from '../random/rng';
-import { type Example, makeBatches, train, trainConfig } from '../train';
+import { type Example, makeBatches, train, trainConfig, type TrainEvent } from '../train';
 import { batchLossSum } from '../train/loss';
 import { AdamW, gradientScale } from '../train/optim';
 
@@ -134,27 +134,24 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
     const rng = new Rng(1);
     const model = new Transformer(cfg, rng.fork('init'));
     const data = randomExamples(batch * 4, seqLen + 1, cfg.vocabSize, rng.fork('data'));
-    const tc = trainConfig({ objective: 'lm', batching: 'pack', steps: warmup + steps, batchSize: batch, seqLen, lr: 1e-3 });
+    const tc = (n: number) => trainConfig({ objective: 'lm', batching: 'pack', steps: n, batchSize: batch, seqLen, lr: 1e-3 });
     log(`bench: ${family} d ${cfg.dModel}, ${cfg.nLayers} layers, batch ${batch} x ${seqLen}, ${steps} timed steps after ${warmup} warm-up, backend ${choice.name}${ablate.length ? `, without ${ablate.join(', ')}` : ''}`);
-    let t0 = performance.now();
+    // warm-up and timed steps as two runs: a run's last values are read back before it
+    // returns (on webgpu step events come ten at a time, so they cannot mark the time)
     const losses: number[] = [];
     const counter = countGpuWork();
+    let t0 = 0;
     let before = counter?.read();
     try {
-      await train({
-        model,
-        train: data,
-        config: tc,
-        onEvent: (e) => {
-          if (e.type !== 'step') return;
-          losses.push(e.loss);
-          if (e.step === warmup) {
-            t0 = performance.now();
-            before = counter?.read();
-          }
-          if (e.step > warmup) log(`  tfjs step ${e.step - warmup}/${steps} loss ${e.loss.toFixed(3)}`);
-        },
-      });
+      const onEvent = (timed: boolean) => (e: TrainEvent) => {
+        if (e.type !== 'step') return;
+        losses.push(e.loss);
+        if (timed) log(`  tfjs step ${e.step}/${steps} loss ${e.loss.toFixed(3)}`);
+      };
+      if (warmup > 0) await train({ model, train: data, config: tc(warmup), onEvent: onEvent(false) });
+      t0 = performance.now();
+      before = counter?.read();
+      await train({ model, train: data, config: tc(steps), onEvent: onEvent(true) });
     } finally {
       model.dispose();
       Object.assign(fastPaths, saved);

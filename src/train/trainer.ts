@@ -208,13 +208,16 @@ function readCheckpoint(dir: string, run: TrainRun, opt: AdamW, cfgHash: string)
  * stopping ends the run; emits progress events on the way. Leaves no tensors behind
  * besides the model's own.
  */
+/** On webgpu, steps whose loss and gradient norm are read back together (see `train`). */
+const GPU_READ_EVERY = 10;
+
 /**
  * `err` as it should reach the user: when the WebGPU device was lost, an error that says
- * so, at which step, and where the run resumes from (tfjs itself reports a bare
+ * so, after which step, and where the run resumes from (tfjs itself reports a bare
  * `AbortError`); any other error as it is.
  */
-function deviceLossError(err: unknown, step: number, checkpointDir: string | undefined): unknown {
-  const lost = gpuDeviceLost(`training step ${step}`);
+function deviceLossError(err: unknown, stepsDone: number, checkpointDir: string | undefined): unknown {
+  const lost = gpuDeviceLost(`training, after step ${stepsDone}`);
   if (!lost) return err;
   lost.message += checkpointDir
     ? `; run the same command again (on this or another backend) to resume from the last checkpoint in ${checkpointDir}`
@@ -253,16 +256,41 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     let examplesSeen = 0;
     let stoppedEarly = false;
     const lastStep = Math.min(cfg.steps, run.stopAfter ?? Infinity);
-    while (state.step < lastStep && !stoppedEarly) {
+    // Each step's loss and gradient norm stay on the device until read back: every step on
+    // a host backend, every GPU_READ_EVERY steps on webgpu (a read waits for the GPU to
+    // finish all it was given), and always before an evaluation, a checkpoint or the end.
+    // Each step's event is emitted when its values are read, in order.
+    const readEvery = tf.getBackend() === 'webgpu' ? GPU_READ_EVERY : 1;
+    const unread: { values: tf.Scalar[]; norm: tf.Scalar; lr: number }[] = [];
+    const readBack = async (): Promise<void> => {
+      const steps = unread.splice(0);
+      if (!steps.length) return;
+      // one read for all of them: each value is its own float32, summed here as before
+      const scalars = steps.flatMap((u) => [...u.values, u.norm]);
+      const all = tf.stack(scalars);
+      const read = await all.data();
+      tf.dispose([all, ...scalars]);
+      let k = 0;
+      for (const u of steps) {
+        let lossSum = 0;
+        for (let i = 0; i < u.values.length; i++) lossSum += read[k++]!;
+        const gradNorm = read[k++]!;
+        state.step++;
+        state.losses.push(lossSum);
+        const elapsed = (performance.now() - start) / 1000;
+        const perStep = elapsed / (state.step - startStep);
+        emit({ type: 'step', step: state.step, totalSteps: cfg.steps, loss: lossSum, lr: u.lr, gradNorm, tokensPerSec: tokensSeen / elapsed, elapsedSec: elapsed, etaSec: perStep * (cfg.steps - state.step) });
+      }
+    };
+    while (state.step + unread.length < lastStep && !stoppedEarly) {
       try {
         const micro = Array.from({ length: cfg.accumulate }, () => stream.next());
         const denom = Math.max(1, micro.reduce((s, b) => s + b.lossTokens, 0));
         let grads: Map<string, tf.Tensor> | null = null;
-        let lossSum = 0;
+        const values: tf.Scalar[] = [];
         for (const b of micro) {
           const { value, grads: g } = tf.variableGrads(() => tf.div(batchLossSum(run.model, b), denom) as tf.Scalar, vars);
-          lossSum += (await value.data())[0]!;
-          value.dispose();
+          values.push(value);
           if (!grads) grads = new Map(names.map((n, i) => [n, g[vars[i]!.name]!]));
           else {
             for (let i = 0; i < names.length; i++) {
@@ -277,18 +305,19 @@ export async function train(run: TrainRun): Promise<TrainResult> {
           examplesSeen += b.examples;
         }
         const { norm, scale } = gradientScale(grads!, cfg.clipNorm);
-        const gradNorm = (await norm.data())[0]!;
-        norm.dispose();
-        const lr = cosineLr(state.step, cfg.steps, cfg.lr, cfg.warmupFraction, cfg.minLrRatio);
+        // this step's index counts the steps not read back yet
+        const lr = cosineLr(state.step + unread.length, cfg.steps, cfg.lr, cfg.warmupFraction, cfg.minLrRatio);
         opt.apply(grads!, lr, scale);
         scale?.dispose();
         for (const g of grads!.values()) g.dispose();
-        state.step++;
-        state.losses.push(lossSum);
-        const elapsed = (performance.now() - start) / 1000;
-        const perStep = elapsed / (state.step - startStep);
-        emit({ type: 'step', step: state.step, totalSteps: cfg.steps, loss: lossSum, lr, gradNorm, tokensPerSec: tokensSeen / elapsed, elapsedSec: elapsed, etaSec: perStep * (cfg.steps - state.step) });
-        if (cfg.evalEvery > 0 && evalBatches.length && (state.step % cfg.evalEvery === 0 || state.step === cfg.steps)) {
+        unread.push({ values, norm, lr });
+        if (unread.length >= readEvery) await readBack();
+        const evalNow = cfg.evalEvery > 0 && evalBatches.length > 0 && ((state.step + unread.length) % cfg.evalEvery === 0 || state.step + unread.length === cfg.steps);
+        const lastNow = state.step + unread.length >= lastStep;
+        const checkpointNow = run.checkpointDir && cfg.checkpointEvery > 0 && (state.step + unread.length) % cfg.checkpointEvery === 0;
+        if (evalNow || lastNow || checkpointNow) await readBack();
+        if (unread.length) continue;
+        if (evalNow) {
           const loss = await evaluateLoss(run.model, evalBatches);
           state.evals.push({ step: state.step, loss });
           if (loss < state.best - 1e-6) [state.best, state.badEvals] = [loss, 0];
@@ -305,7 +334,8 @@ export async function train(run: TrainRun): Promise<TrainResult> {
           emit({ type: 'checkpoint', step: state.step, dir: await writeCheckpoint(run, opt, state) });
         }
       } catch (err) {
-        throw deviceLossError(err, state.step + 1, run.checkpointDir);
+        tf.dispose(unread.flatMap((u) => [...u.values, u.norm]));
+        throw deviceLossError(err, state.step, run.checkpointDir);
       }
     }
     const elapsed = (performance.now() - start) / 1000;
