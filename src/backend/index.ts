@@ -206,6 +206,8 @@ async function tryWebgpu(forced = false): Promise<BackendProbe> {
 
 /** How the WebGPU device was lost, once it has been (Dawn's `device.lost`), else null. */
 let deviceLoss: { reason: string; message: string } | null = null;
+/** The watched device's `lost` promise (settles when it is lost). */
+let deviceLost: Promise<unknown> | null = null;
 const watchedDevices = new WeakSet<object>();
 
 /** Notes the loss of the webgpu backend's device when it happens (a driver reset, an out-of-memory kill, a destroyed device). */
@@ -213,7 +215,7 @@ function watchDeviceLoss(): void {
   const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ reason?: string; message?: string }> } }).device;
   if (!device?.lost || watchedDevices.has(device)) return;
   watchedDevices.add(device);
-  void device.lost.then((info) => {
+  deviceLost = device.lost.then((info) => {
     deviceLoss = { reason: info.reason ?? 'unknown', message: info.message ?? '' };
   });
 }
@@ -221,10 +223,13 @@ function watchDeviceLoss(): void {
 /**
  * The error to raise instead of what tfjs reports once the WebGPU device is lost (Dawn
  * answers every later read with a bare `AbortError`), or null while it works or on
- * another backend. `what` says where it happened (e.g. "training step 12").
+ * another backend. A read may fail before the loss is announced, so this waits up to
+ * `waitMs` for the announcement. `what` says where it happened.
  */
-export function gpuDeviceLost(what: string): BackendError | null {
-  if (!deviceLoss || tf.getBackend() !== 'webgpu') return null;
+export async function gpuDeviceLost(what: string, waitMs = 250): Promise<BackendError | null> {
+  if (tf.getBackend() !== 'webgpu') return null;
+  if (!deviceLoss && deviceLost) await Promise.race([deviceLost, new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+  if (!deviceLoss) return null;
   return new BackendError(`the WebGPU device was lost during ${what} (${deviceLoss.reason}${deviceLoss.message ? `: ${deviceLoss.message}` : ''}); the GPU cannot be used again in this process`);
 }
 

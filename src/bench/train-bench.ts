@@ -136,22 +136,28 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
     const data = randomExamples(batch * 4, seqLen + 1, cfg.vocabSize, rng.fork('data'));
     const tc = (n: number) => trainConfig({ objective: 'lm', batching: 'pack', steps: n, batchSize: batch, seqLen, lr: 1e-3 });
     log(`bench: ${family} d ${cfg.dModel}, ${cfg.nLayers} layers, batch ${batch} x ${seqLen}, ${steps} timed steps after ${warmup} warm-up, backend ${choice.name}${ablate.length ? `, without ${ablate.join(', ')}` : ''}`);
-    // warm-up and timed steps as two runs: a run's last values are read back before it
-    // returns (on webgpu step events come ten at a time, so they cannot mark the time)
+    // one run; its values are read back after the warm-up, so that the timed steps start
+    // there (on webgpu step events otherwise come ten at a time)
     const losses: number[] = [];
     const counter = countGpuWork();
-    let t0 = 0;
+    let t0 = performance.now();
     let before = counter?.read();
     try {
-      const onEvent = (timed: boolean) => (e: TrainEvent) => {
-        if (e.type !== 'step') return;
-        losses.push(e.loss);
-        if (timed) log(`  tfjs step ${e.step}/${steps} loss ${e.loss.toFixed(3)}`);
-      };
-      if (warmup > 0) await train({ model, train: data, config: tc(warmup), onEvent: onEvent(false) });
-      t0 = performance.now();
-      before = counter?.read();
-      await train({ model, train: data, config: tc(steps), onEvent: onEvent(true) });
+      await train({
+        model,
+        train: data,
+        config: tc(warmup + steps),
+        readBackAfter: warmup,
+        onEvent: (e: TrainEvent) => {
+          if (e.type !== 'step') return;
+          losses.push(e.loss);
+          if (e.step === warmup) {
+            t0 = performance.now();
+            before = counter?.read();
+          }
+          if (e.step > warmup) log(`  tfjs step ${e.step - warmup}/${steps} loss ${e.loss.toFixed(3)}`);
+        },
+      });
     } finally {
       model.dispose();
       Object.assign(fastPaths, saved);

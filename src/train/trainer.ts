@@ -152,6 +152,8 @@ export interface TrainRun {
    * written at the stop.
    */
   stopAfter?: number;
+  /** Read every value back after this step (a benchmark marks its time there; on webgpu reads otherwise come ten steps at a time). */
+  readBackAfter?: number;
 }
 
 interface TrainerState {
@@ -203,11 +205,6 @@ function readCheckpoint(dir: string, run: TrainRun, opt: AdamW, cfgHash: string)
   return state;
 }
 
-/**
- * Trains `run.model` in place. Resolves when `config.steps` steps are done or early
- * stopping ends the run; emits progress events on the way. Leaves no tensors behind
- * besides the model's own.
- */
 /** On webgpu, steps whose loss and gradient norm are read back together (see `train`). */
 const GPU_READ_EVERY = 10;
 
@@ -216,16 +213,23 @@ const GPU_READ_EVERY = 10;
  * so, after which step, and where the run resumes from (tfjs itself reports a bare
  * `AbortError`); any other error as it is.
  */
-function deviceLossError(err: unknown, stepsDone: number, checkpointDir: string | undefined): unknown {
-  const lost = gpuDeviceLost(`training, after step ${stepsDone}`);
+async function deviceLossError(err: unknown, stepsDone: number, checkpointDir: string | undefined, lastCheckpoint: { dir: string; step: number } | null): Promise<unknown> {
+  const lost = await gpuDeviceLost(`training, after step ${stepsDone}`);
   if (!lost) return err;
-  lost.message += checkpointDir
-    ? `; run the same command again (on this or another backend) to resume from the last checkpoint in ${checkpointDir}`
-    : '; this run keeps no checkpoints, so it starts again from step 0';
+  lost.message += !checkpointDir
+    ? '; this run keeps no checkpoints, so it starts again from step 0'
+    : lastCheckpoint
+      ? `; started again (resuming, as it does by default), the run goes on from its last checkpoint, step ${lastCheckpoint.step} in ${lastCheckpoint.dir}`
+      : `; no checkpoint was written yet in ${checkpointDir}, so started again it begins at step 0`;
   lost.cause = err;
   return lost;
 }
 
+/**
+ * Trains `run.model` in place. Resolves when `config.steps` steps are done or early
+ * stopping ends the run; emits progress events on the way. Leaves no tensors behind
+ * besides the model's own.
+ */
 export async function train(run: TrainRun): Promise<TrainResult> {
   const cfg = run.config;
   const padToken = run.padToken ?? run.tokenizer?.special.pad ?? 0;
@@ -238,11 +242,13 @@ export async function train(run: TrainRun): Promise<TrainResult> {
   const cfgHash = hashConfig(cfg);
   let state: TrainerState = { version: 1, step: 0, configHash: cfgHash, data: stream.position(), losses: [], evals: [], best: Infinity, badEvals: 0 };
   const emit = run.onEvent ?? (() => {});
+  let lastCheckpoint: { dir: string; step: number } | null = null;
   try {
     if (run.checkpointDir && run.resume !== false) {
       const last = latestCheckpoint(run.checkpointDir);
       if (last) {
         state = readCheckpoint(last, run, opt, cfgHash);
+        lastCheckpoint = { dir: last, step: state.step };
         stream.seek(state.data);
         emit({ type: 'resume', step: state.step, dir: last });
       }
@@ -263,13 +269,19 @@ export async function train(run: TrainRun): Promise<TrainResult> {
     const readEvery = tf.getBackend() === 'webgpu' ? GPU_READ_EVERY : 1;
     const unread: { values: tf.Scalar[]; norm: tf.Scalar; lr: number }[] = [];
     const readBack = async (): Promise<void> => {
-      const steps = unread.splice(0);
-      if (!steps.length) return;
+      if (!unread.length) return;
       // one read for all of them: each value is its own float32, summed here as before
-      const scalars = steps.flatMap((u) => [...u.values, u.norm]);
-      const all = tf.stack(scalars);
-      const read = await all.data();
-      tf.dispose([all, ...scalars]);
+      const all = tf.stack(unread.flatMap((u) => [...u.values, u.norm]));
+      let read: Float32Array;
+      try {
+        read = (await all.data()) as Float32Array;
+      } finally {
+        all.dispose();
+      }
+      const steps = unread.splice(0);
+      tf.dispose(steps.flatMap((u) => [...u.values, u.norm]));
+      // the time per step over the steps now done (events of one read share it)
+      const perStep = (performance.now() - start) / 1000 / (state.step + steps.length - startStep);
       let k = 0;
       for (const u of steps) {
         let lossSum = 0;
@@ -278,16 +290,18 @@ export async function train(run: TrainRun): Promise<TrainResult> {
         state.step++;
         state.losses.push(lossSum);
         const elapsed = (performance.now() - start) / 1000;
-        const perStep = elapsed / (state.step - startStep);
         emit({ type: 'step', step: state.step, totalSteps: cfg.steps, loss: lossSum, lr: u.lr, gradNorm, tokensPerSec: tokensSeen / elapsed, elapsedSec: elapsed, etaSec: perStep * (cfg.steps - state.step) });
       }
     };
     while (state.step + unread.length < lastStep && !stoppedEarly) {
+      // this step's tensors, disposed on an error before they are handed on
+      let grads: Map<string, tf.Tensor> | null = null;
+      let values: tf.Scalar[] = [];
+      let norm: tf.Scalar | null = null;
+      let scale: tf.Scalar | null = null;
       try {
         const micro = Array.from({ length: cfg.accumulate }, () => stream.next());
         const denom = Math.max(1, micro.reduce((s, b) => s + b.lossTokens, 0));
-        let grads: Map<string, tf.Tensor> | null = null;
-        const values: tf.Scalar[] = [];
         for (const b of micro) {
           const { value, grads: g } = tf.variableGrads(() => tf.div(batchLossSum(run.model, b), denom) as tf.Scalar, vars);
           values.push(value);
@@ -304,16 +318,19 @@ export async function train(run: TrainRun): Promise<TrainResult> {
           realSeen += b.realTokens;
           examplesSeen += b.examples;
         }
-        const { norm, scale } = gradientScale(grads!, cfg.clipNorm);
+        ({ norm, scale } = gradientScale(grads!, cfg.clipNorm));
         // this step's index counts the steps not read back yet
         const lr = cosineLr(state.step + unread.length, cfg.steps, cfg.lr, cfg.warmupFraction, cfg.minLrRatio);
         opt.apply(grads!, lr, scale);
         scale?.dispose();
+        scale = null;
         for (const g of grads!.values()) g.dispose();
-        unread.push({ values, norm, lr });
+        grads = null;
+        unread.push({ values, norm: norm!, lr });
+        [values, norm] = [[], null];
         if (unread.length >= readEvery) await readBack();
         const evalNow = cfg.evalEvery > 0 && evalBatches.length > 0 && ((state.step + unread.length) % cfg.evalEvery === 0 || state.step + unread.length === cfg.steps);
-        const lastNow = state.step + unread.length >= lastStep;
+        const lastNow = state.step + unread.length >= lastStep || state.step + unread.length === run.readBackAfter;
         const checkpointNow = run.checkpointDir && cfg.checkpointEvery > 0 && (state.step + unread.length) % cfg.checkpointEvery === 0;
         if (evalNow || lastNow || checkpointNow) await readBack();
         if (unread.length) continue;
@@ -331,11 +348,13 @@ export async function train(run: TrainRun): Promise<TrainResult> {
         const atEnd = state.step === cfg.steps || stoppedEarly;
         if (run.checkpointDir && ((cfg.checkpointEvery > 0 && state.step % cfg.checkpointEvery === 0) || atEnd)) {
           state.data = stream.position();
-          emit({ type: 'checkpoint', step: state.step, dir: await writeCheckpoint(run, opt, state) });
+          const dir = await writeCheckpoint(run, opt, state);
+          lastCheckpoint = { dir, step: state.step };
+          emit({ type: 'checkpoint', step: state.step, dir });
         }
       } catch (err) {
-        tf.dispose(unread.flatMap((u) => [...u.values, u.norm]));
-        throw deviceLossError(err, state.step, run.checkpointDir);
+        tf.dispose([...unread.flatMap((u) => [...u.values, u.norm]), ...values, ...(grads ? grads.values() : []), ...(norm ? [norm] : []), ...(scale ? [scale] : [])]);
+        throw await deviceLossError(err, state.step, run.checkpointDir, lastCheckpoint);
       }
     }
     const elapsed = (performance.now() - start) / 1000;

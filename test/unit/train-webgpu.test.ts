@@ -250,7 +250,7 @@ test('a lost WebGPU device stops training with an error that names the step and 
       const device = (tf.backend() as unknown as { device: { destroy(): void } }).device;
       await assert.rejects(
         train({ model, train: toyExamples(40, 9), config: toyTrainConfig(8), padToken: 0, checkpointDir: dir, onEvent: (e) => { if (e.type === 'step' && e.step === 3) device.destroy(); } }),
-        (err: Error) => /WebGPU device was lost during training, after step [34] \(destroyed/.test(err.message) && err.message.includes(`resume from the last checkpoint in ${dir}`),
+        (err: Error) => /WebGPU device was lost during training, after step [34] \(destroyed/.test(err.message) && err.message.includes(`goes on from its last checkpoint, step 2 in ${dir}`),
       );
       // the same run on the cpu backend picks up the checkpoint written before the loss
       await selectBackend('cpu');
