@@ -17,7 +17,8 @@ import { rmsNormForward, rmsNormGradW, rmsNormGradX, rmsNormScale, swiglu as swi
 
 /**
  * Switches for the speed work, so the benchmark can measure what each bought
- * (`xalign bench train --ablate denseGrad,weightSlices`). Both on by default.
+ * (`xalign bench train --ablate denseGrad,weightSlices`). All on by default; those named for
+ * a backend act only there.
  */
 export const fastPaths = {
   /** dense/bmm with explicit-transpose gradients (off: tf.matMul's own gradient). */
