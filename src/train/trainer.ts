@@ -294,6 +294,8 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       }
     };
     while (state.step + unread.length < lastStep && !stoppedEarly) {
+      // this step's index (0-based), counting the steps not read back yet
+      const step = state.step + unread.length;
       // this step's tensors, disposed on an error before they are handed on
       let grads: Map<string, tf.Tensor> | null = null;
       let values: tf.Scalar[] = [];
@@ -319,8 +321,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
           examplesSeen += b.examples;
         }
         ({ norm, scale } = gradientScale(grads!, cfg.clipNorm));
-        // this step's index counts the steps not read back yet
-        const lr = cosineLr(state.step + unread.length, cfg.steps, cfg.lr, cfg.warmupFraction, cfg.minLrRatio);
+        const lr = cosineLr(step, cfg.steps, cfg.lr, cfg.warmupFraction, cfg.minLrRatio);
         opt.apply(grads!, lr, scale);
         scale?.dispose();
         scale = null;
@@ -328,11 +329,11 @@ export async function train(run: TrainRun): Promise<TrainResult> {
         grads = null;
         unread.push({ values, norm: norm!, lr });
         [values, norm] = [[], null];
-        if (unread.length >= readEvery) await readBack();
-        const evalNow = cfg.evalEvery > 0 && evalBatches.length > 0 && ((state.step + unread.length) % cfg.evalEvery === 0 || state.step + unread.length === cfg.steps);
-        const lastNow = state.step + unread.length >= lastStep || state.step + unread.length === run.readBackAfter;
-        const checkpointNow = run.checkpointDir && cfg.checkpointEvery > 0 && (state.step + unread.length) % cfg.checkpointEvery === 0;
-        if (evalNow || lastNow || checkpointNow) await readBack();
+        const done = step + 1;
+        const evalNow = cfg.evalEvery > 0 && evalBatches.length > 0 && (done % cfg.evalEvery === 0 || done === cfg.steps);
+        const checkpointNow = !!run.checkpointDir && cfg.checkpointEvery > 0 && done % cfg.checkpointEvery === 0;
+        const readNow = unread.length >= readEvery || done >= lastStep || done === run.readBackAfter;
+        if (readNow || evalNow || checkpointNow) await readBack();
         if (unread.length) continue;
         if (evalNow) {
           const loss = await evaluateLoss(run.model, evalBatches);
