@@ -13,7 +13,7 @@
  */
 
 import { tf } from '../backend';
-import { rmsNormForward, rmsNormGradW, rmsNormGradX, rmsNormScale, swiglu as swigluKernel, swigluGrad } from '../backend/webgpu-programs';
+import * as fused from './fused';
 
 /**
  * Switches for the speed work, so the benchmark can measure what each bought
@@ -35,11 +35,18 @@ export const fastPaths = {
   reduceGrad: true,
   /** Embeddings as a row gather whose gradient is a scatter-add of the rows (off: a one-hot [tokens, vocab] matrix times the table, and its transpose times dy in the gradient). */
   gatherEmbed: true,
-  /** On webgpu, AdamW's update as two WGSL kernels a parameter and the gradient norm as one (src/backend/webgpu-programs.ts; off: tfjs ops, about 18 dispatches a parameter). The optimiser switches its moments' layout when this changes between steps. */
+  /** On webgpu, AdamW's update as two WGSL kernels a parameter and the gradient norm as one (src/backend/webgpu; off: tfjs ops, about 18 dispatches a parameter). The optimiser switches its moments' layout when this changes between steps. */
   fusedAdamW: true,
-  /** On webgpu, RMSNorm and SwiGLU's product, forward and backward, as WGSL kernels (src/backend/webgpu-programs.ts; off: tfjs ops). */
+  /** On webgpu, RMSNorm, LayerNorm, SwiGLU's product, GELU, the rotary embedding and causal attention, forward and backward, as WGSL kernels on the projections' outputs as they come, without slicing them (src/model/fused.ts; off: tfjs ops). */
   fusedOps: true,
+  /** On webgpu, matmuls take tfjs's own gradient, whose transposes are flags of the matmul kernel (off: `denseGrad`'s explicit transposes, each a dispatch of its own there). */
+  matmulFlags: true,
 };
+
+/** Whether the model's ops run as the WGSL kernels of ./fused.ts: on webgpu, with `fastPaths.fusedOps`. */
+export function useFusedOps(): boolean {
+  return fastPaths.fusedOps && tf.getBackend() === 'webgpu';
+}
 
 /**
  * x @ c for a constant c [k, m]: the gradient is only dx = dy @ cT (cT = c transposed,
@@ -88,9 +95,10 @@ export function embed(ids: tf.Tensor1D, table: tf.Tensor): tf.Tensor2D {
   return fastPaths.constOperands ? embedCustom(oneHot, table as tf.Tensor2D) : dense(oneHot, table);
 }
 
-/** x [n, k] @ w [k, m], with a gradient made of untransposed matmuls. */
+/** x [n, k] @ w [k, m], with a gradient made of untransposed matmuls (on webgpu, of transposed ones: `fastPaths.matmulFlags`). */
 export function dense(x: tf.Tensor2D, w: tf.Tensor): tf.Tensor2D {
-  return fastPaths.denseGrad ? denseCustom(x, w as tf.Tensor2D) : tf.matMul(x, w as tf.Tensor2D);
+  const explicit = fastPaths.denseGrad && !(fastPaths.matmulFlags && tf.getBackend() === 'webgpu');
+  return explicit ? denseCustom(x, w as tf.Tensor2D) : tf.matMul(x, w as tf.Tensor2D);
 }
 
 /** Batched a [b, n, k] @ b [b, k, m], gradient through explicit transposes. */
@@ -207,35 +215,15 @@ function meanLast(x: tf.Tensor2D): tf.Tensor2D {
   return onDeviceReduceGrad() ? meanLastCustom(x) : (tf.mean(x, -1, true) as tf.Tensor2D);
 }
 
-/**
- * RMSNorm as the WGSL kernels of src/backend/webgpu-programs.ts: one dispatch forward,
- * three backward (the rows' scales, dx, dw), where tfjs's ops take about 26.
- */
-const rmsNormFused = (eps: number) => tf.customGrad((x, w, save) => {
-  (save as tf.GradSaveFunc)([x as tf.Tensor2D, w as tf.Tensor]);
-  return {
-    value: rmsNormForward(x as tf.Tensor2D, w as tf.Tensor, eps),
-    gradFunc: (dy, saved) => {
-      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor];
-      const r = rmsNormScale(sx, eps);
-      return [rmsNormGradX(sx, sw, dy as tf.Tensor2D, r), rmsNormGradW(sx, dy as tf.Tensor2D, r)];
-    },
-  };
-}) as (x: tf.Tensor2D, w: tf.Tensor) => tf.Tensor2D;
-const rmsNormFusedByEps = new Map<number, (x: tf.Tensor2D, w: tf.Tensor) => tf.Tensor2D>();
-
 export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps: number): tf.Tensor2D {
-  if (fastPaths.fusedOps && tf.getBackend() === 'webgpu') {
-    let f = rmsNormFusedByEps.get(eps);
-    if (!f) rmsNormFusedByEps.set(eps, (f = rmsNormFused(eps)));
-    return f(x, weight);
-  }
+  if (useFusedOps()) return fused.rmsNorm(eps)(x, weight);
   const ms = meanLast(tf.square(x));
   return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, eps))), weight) as tf.Tensor2D;
 }
 
 /** LayerNorm with gain and bias, GPT-NeoX's normalisation. x [n, d]. */
 export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor2D {
+  if (useFusedOps()) return fused.layerNorm(eps)(x, weight, bias);
   const mean = meanLast(x);
   const centered = tf.sub(x, mean);
   const variance = meanLast(tf.square(centered) as tf.Tensor2D);
@@ -252,6 +240,7 @@ const GELU_A = 0.044715;
  * ops than automatic differentiation of the formula (the op forward and backward in about 0.55 of the time on wasm).
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  if (useFusedOps()) return fused.gelu(x);
   return fastPaths.geluGrad ? geluCustom(x) : geluAutodiff(x);
 }
 
@@ -279,17 +268,8 @@ export function silu(x: tf.Tensor): tf.Tensor {
   return tf.mul(x, tf.sigmoid(x));
 }
 
-const swigluFused = tf.customGrad((gate, up, save) => {
-  (save as tf.GradSaveFunc)([gate as tf.Tensor, up as tf.Tensor]);
-  return {
-    value: swigluKernel(gate as tf.Tensor, up as tf.Tensor),
-    gradFunc: (dy, [g, u]) => [swigluGrad(g!, u!, dy as tf.Tensor, true), swigluGrad(g!, u!, dy as tf.Tensor, false)],
-  };
-}) as (gate: tf.Tensor, up: tf.Tensor) => tf.Tensor;
-
-/** LLaMA's gated unit silu(gate) * up; on webgpu one kernel forward and two backward (`fastPaths.fusedOps`). */
+/** LLaMA's gated unit silu(gate) * up (on webgpu the model takes ./fused.ts's, on gate and up side by side). */
 export function swiglu(gate: tf.Tensor2D, up: tf.Tensor2D): tf.Tensor2D {
-  if (fastPaths.fusedOps && tf.getBackend() === 'webgpu') return swigluFused(gate, up) as tf.Tensor2D;
   return tf.mul(silu(gate), up) as tf.Tensor2D;
 }
 
@@ -363,10 +343,12 @@ export class Rotary {
 
 /**
  * x [b*t, d] rotated: x*cos + rotate(x)*sin (rotate = x R), with cos/sin [t, d] (shared by all rows) or
- * [b, t, d] (per-row positions, for decoding).
+ * [b, t, d] (per-row positions, for decoding). On webgpu one kernel each way, which
+ * reads the rotation from `rotary`'s head layout instead of multiplying by R.
  */
-export function applyRotary(x: tf.Tensor2D, cos: tf.Tensor, sin: tf.Tensor, rotate: (x: tf.Tensor2D) => tf.Tensor2D, b: number, t: number): tf.Tensor2D {
+export function applyRotary(x: tf.Tensor2D, cos: tf.Tensor, sin: tf.Tensor, rotate: (x: tf.Tensor2D) => tf.Tensor2D, b: number, t: number, rotary: Rotary): tf.Tensor2D {
   const d = x.shape[1];
+  if (useFusedOps()) return fused.rotary(x, cos, sin, rotary, d);
   const x3 = tf.reshape(x, [b, t, d]);
   const r3 = tf.reshape(rotate(x), [b, t, d]);
   return tf.reshape(tf.add(tf.mul(x3, cos), tf.mul(r3, sin)), [b * t, d]) as tf.Tensor2D;

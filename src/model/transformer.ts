@@ -11,7 +11,8 @@
 import { tf } from '../backend';
 import type { Rng } from '../random/rng';
 import { type ModelConfig, parameterShapes, validateModelConfig } from './config';
-import { applyRotary, bmm, constMatmul, dense, embed, fastPaths, gelu, layerNorm, rmsNorm, Rotary, swiglu } from './ops';
+import * as fused from './fused';
+import { applyRotary, bmm, constMatmul, dense, embed, fastPaths, gelu, layerNorm, rmsNorm, Rotary, swiglu, useFusedOps } from './ops';
 
 /** Per-layer key/value cache for incremental decoding: [batch*heads, T, hd] each. */
 export interface KvCache {
@@ -49,6 +50,8 @@ interface PassInputs {
   sin: tf.Tensor;
   /** Additive bias broadcast against scores [batch, heads, t, tk] (or [t, tk]). */
   bias: tf.Tensor;
+  /** Whether the bias leaves every query a key at or before it (no padding mask): fused attention then skips the keys after the query. */
+  causal: boolean;
 }
 
 export class Transformer {
@@ -124,7 +127,7 @@ export class Transformer {
     });
     const bias = this.cached(`causal${t}`, () => causalBias(t));
     const [cos, sin] = tf.unstack(cs) as [tf.Tensor2D, tf.Tensor2D];
-    return { batch, t, cos, sin, bias };
+    return { batch, t, cos, sin, bias, causal: true };
   }
 
   /** Embedding lookup of ids [n] in the table [V, d] (src/model/ops.ts: embed). */
@@ -152,14 +155,20 @@ export class Transformer {
       const y = dense(h, tf.slice(w, [0, j * d], [d, d]));
       return bias ? (tf.add(y, tf.slice(bias, [j * d], [d])) as tf.Tensor2D) : y;
     };
-    const fused = (): tf.Tensor2D[] => {
+    const split = (): tf.Tensor2D[] => {
       const qkv = dense(h, w);
       return tf.split(bias ? tf.add(qkv, bias) : qkv, 3, 1) as tf.Tensor2D[];
     };
-    const [q0, k0, v0] = (fastPaths.weightSlices ? [proj(0), proj(1), proj(2)] : fused()) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const { batch: b, t } = inp;
-    const q = applyRotary(q0, inp.cos, inp.sin, this.rotate, b, t);
-    const k = applyRotary(k0, inp.cos, inp.sin, this.rotate, b, t);
+    if (!cache && useFusedOps()) {
+      // on webgpu: one projection, q, k and v side by side, heads side by side in each; no slices, no reshapes, no score tensor
+      const qkv = dense(h, w);
+      const rotated = fused.rotary(bias ? (tf.add(qkv, bias) as tf.Tensor2D) : qkv, inp.cos, inp.sin, this.rotary, 2 * d);
+      return this.attentionOutput(i, fused.attention(rotated, inp.bias, { batch: b, t, heads: nHeads, scale: 1 / Math.sqrt(hd), causal: inp.causal }));
+    }
+    const [q0, k0, v0] = (fastPaths.weightSlices ? [proj(0), proj(1), proj(2)] : split()) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const q = applyRotary(q0, inp.cos, inp.sin, this.rotate, b, t, this.rotary);
+    const k = applyRotary(k0, inp.cos, inp.sin, this.rotate, b, t, this.rotary);
     const heads = (x: tf.Tensor2D): tf.Tensor3D =>
       tf.reshape(tf.transpose(tf.reshape(x, [b, t, nHeads, hd]), [0, 2, 1, 3]), [b * nHeads, t, hd]);
     let kh = heads(k);
@@ -181,15 +190,21 @@ export class Transformer {
     const probs = tf.reshape(tf.softmax(scores), [b * nHeads, t, tk]) as tf.Tensor3D;
     const ctx = bmm(probs, vh);
     const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [b, nHeads, t, hd]), [0, 2, 1, 3]), [b * t, d]) as tf.Tensor2D;
-    let out = dense(merged, this.p(pre + 'wo'));
-    if (this.config.family === 'neox') out = tf.add(out, this.p(pre + 'bo'));
-    return out;
+    return this.attentionOutput(i, merged);
+  }
+
+  /** Layer `i`'s output projection of the heads' outputs, side by side [n, d]. */
+  private attentionOutput(i: number, merged: tf.Tensor2D): tf.Tensor2D {
+    const out = dense(merged, this.p(`layers.${i}.attn.wo`));
+    return this.config.family === 'neox' ? (tf.add(out, this.p(`layers.${i}.attn.bo`)) as tf.Tensor2D) : out;
   }
 
   private mlp(i: number, h: tf.Tensor2D): tf.Tensor2D {
     const pre = `layers.${i}.mlp.`;
     if (this.config.family === 'llama') {
       const w = this.p(pre + 'w_gate_up');
+      // on webgpu one projection and one kernel on gate and up side by side
+      if (useFusedOps()) return dense(fused.swiglu(dense(h, w)), this.p(pre + 'w_down'));
       const f = this.config.dFf;
       const [gate, up] = fastPaths.weightSlices
         ? [dense(h, tf.slice(w, [0, 0], [-1, f])), dense(h, tf.slice(w, [0, f], [-1, f]))]
@@ -250,6 +265,7 @@ export class Transformer {
       if (mask) {
         if (mask.shape[0] !== b || mask.shape[1] !== t) throw new Error(`attentionMask shape [${mask.shape}] must equal ids shape [${b},${t}]`);
         inp.bias = tf.add(inp.bias, tf.reshape(tf.mul(tf.sub(1, tf.cast(mask, 'float32')), -1e9), [b, 1, 1, t]));
+        inp.causal = false;
       }
       const { logits, hidden } = this.pass(tf.reshape(ids, [b * t]) as tf.Tensor1D, inp, undefined, options.hidden ?? false);
       const result: ForwardResult = { logits: tf.reshape(logits, [b, t, this.config.vocabSize]) };
@@ -289,6 +305,7 @@ export class Transformer {
         cos: tf.tensor3d(cos, [b, t, this.config.dModel]),
         sin: tf.tensor3d(sin, [b, t, this.config.dModel]),
         bias: tf.tensor4d(bias, [b, 1, t, tk]),
+        causal: false,
       };
       const { logits } = this.pass(tf.reshape(ids, [b * t]) as tf.Tensor1D, inp, cache);
       const last = tf.tensor1d(Int32Array.from({ length: b }, (_, r) => r * t + t - 1), 'int32');

@@ -7,7 +7,7 @@
  */
 
 import { tf } from '../backend';
-import { adamMoments, adamParam, addSumOfSquares } from '../backend/webgpu-programs';
+import { adamMoments, adamParam, addSumOfSquares } from '../backend/webgpu';
 import { fastPaths } from '../model/ops';
 
 /** Whether the optimiser's work runs as the fused WGSL kernels (webgpu only; see `fastPaths.fusedAdamW`). */

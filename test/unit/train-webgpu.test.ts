@@ -5,8 +5,11 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { BackendError, selectBackend, tf } from '../../src/backend';
 import { countGpuWork } from '../../src/backend/gpu-work';
-import { adamMoments, adamParam, addSumOfSquares } from '../../src/backend/webgpu-programs';
-import { fastPaths, rmsNorm, swiglu } from '../../src/model/ops';
+import { adamMoments, adamParam, addSumOfSquares } from '../../src/backend/webgpu';
+import { attention as fusedAttention, rotary as fusedRotary, swiglu as fusedSwiglu } from '../../src/model/fused';
+import { applyRotary, fastPaths, gelu, layerNorm, rmsNorm, Rotary, swiglu } from '../../src/model/ops';
+import { segmentBias, Transformer } from '../../src/model/transformer';
+import { modelConfig } from '../../src/model/config';
 import { Rng } from '../../src/random/rng';
 import { AdamW, train } from '../../src/train';
 import { toyExamples, toyModel, toyTrainConfig } from '../fixtures/train-child';
@@ -195,48 +198,177 @@ test('on webgpu the fused optimiser dispatches fewer kernels a step, with the cp
   });
 });
 
+/** `f`'s value and its gradients for `inputs` against the upstream gradient `dy`, as arrays. */
+async function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], dy: tf.Tensor): Promise<number[][]> {
+  const out = tf.tidy(() => [f(...inputs), ...tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), dy)))(inputs)]);
+  const values = await Promise.all(out.map(async (t) => [...(await t.data())]));
+  tf.dispose(out);
+  return values;
+}
+
+/** {@link valueAndGrads} with the fused kernels, and op by op. */
+async function fusedAndPlain(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], dy: tf.Tensor): Promise<[number[][], number[][]]> {
+  const of = async (on: boolean) => {
+    fastPaths.fusedOps = on;
+    try {
+      return await valueAndGrads(f, inputs, dy);
+    } finally {
+      fastPaths.fusedOps = true;
+    }
+  };
+  return [await of(true), await of(false)];
+}
+
+function assertClose(got: number[][], want: number[][], names: string[], what: string, tol = 1e-4): void {
+  assert.equal(got.length, want.length);
+  names.forEach((name, k) => {
+    assert.equal(got[k]!.length, want[k]!.length, `${what} ${name}: size`);
+    got[k]!.forEach((v, i) => {
+      const w = want[k]![i]!;
+      assert.ok(Number.isFinite(v) && Math.abs(v - w) < tol * Math.max(1, Math.abs(w)), `${what} ${name}[${i}]: ${v} vs ${w}`);
+    });
+  });
+}
+
 test('fused RMSNorm and SwiGLU on webgpu: values and gradients of tfjs\'s ops (RMSNorm for widths below and above a workgroup)', async (t) => {
   await onWebgpu(t, async () => {
     const rng = new Rng(11);
-    for (const [n, d] of [[5, 24], [3, 130]] as const) {
-      const x = tf.tensor2d(Array.from({ length: n * d }, () => rng.normal()), [n, d]);
-      const w = tf.tensor1d(Array.from({ length: d }, () => 1 + rng.normal() / 4));
-      const up = tf.tensor2d(Array.from({ length: n * d }, () => rng.normal()), [n, d]);
+    const normal = (shape: number[], mean = 0, sd = 1) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => mean + sd * rng.normal()), shape);
+    for (const [n, d] of [[5, 24], [3, 130], [70, 8]] as const) {
+      const [x, w, dy] = [normal([n, d]), normal([d], 1, 0.25), normal([n, d])];
+      const [got, want] = await fusedAndPlain((a, g) => rmsNorm(a as tf.Tensor2D, g!, 1e-5), [x, w], dy);
+      assertClose(got, want, ['y', 'dx', 'dw'], `RMSNorm [${n}, ${d}]`);
+      tf.dispose([x, w, dy]);
+    }
+    // SwiGLU on gate and up side by side, the gate far into both tails
+    const [n, f] = [6, 10];
+    const gu = tf.tensor2d(Array.from({ length: n * 2 * f }, (_, i) => (i % (2 * f) < f ? ((i % (2 * f)) - 5 + 10 * Math.floor(i / (2 * f)) - 25) / 2 : rng.normal())), [n, 2 * f]);
+    const dy = normal([n, f]);
+    const got = await valueAndGrads((x) => fusedSwiglu(x as tf.Tensor2D), [gu], dy);
+    const want = await valueAndGrads((x) => swiglu(tf.slice(x as tf.Tensor2D, [0, 0], [n, f]), tf.slice(x as tf.Tensor2D, [0, f], [n, f])), [gu], dy);
+    assertClose(got, want, ['swiglu', 'd gate and up'], 'SwiGLU');
+    tf.dispose([gu, dy]);
+  });
+});
+
+test('fused LayerNorm, GELU and rotary embedding on webgpu: values and gradients of tfjs\'s ops', async (t) => {
+  await onWebgpu(t, async () => {
+    const rng = new Rng(12);
+    const normal = (shape: number[], mean = 0, sd = 1) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => mean + sd * rng.normal()), shape);
+    for (const [n, d] of [[5, 24], [3, 130], [70, 8]] as const) {
+      // rows far from zero mean, as a residual stream is
+      const [x, w, b, dy] = [normal([n, d], 3, 2), normal([d], 1, 0.25), normal([d]), normal([n, d])];
+      const [got, want] = await fusedAndPlain((a, g, c) => layerNorm(a as tf.Tensor2D, g!, c!, 1e-5), [x, w, b], dy);
+      assertClose(got, want, ['y', 'dx', 'dw', 'db'], `LayerNorm [${n}, ${d}]`);
+      tf.dispose([x, w, b, dy]);
+    }
+    // GELU far into both tails
+    const [x, dy] = [tf.tensor1d(Array.from({ length: 90 }, (_, i) => (i - 45) / 4)), normal([90])];
+    const [got, want] = await fusedAndPlain((a) => gelu(a), [x], dy);
+    assertClose(got, want, ['gelu', 'dx'], 'GELU');
+    tf.dispose([x, dy]);
+    // two heads of 8 with the first 4 dimensions rotated (NeoX's partial rotary), and LLaMA's full rotation
+    for (const [rot, frac] of [[new Rotary(2, 8, 4, 10000), 'partial'], [new Rotary(3, 4, 4, 10000), 'full']] as const) {
+      const [b, tt] = [3, 5];
+      const perm = tf.tensor2d(rot.permutation(), [rot.d, rot.d]);
+      const rotate = (x: tf.Tensor2D) => tf.matMul(x, perm) as tf.Tensor2D;
+      const shared = rot.tables(Array.from({ length: tt }, (_, i) => i));
+      const own = rot.tables(Array.from({ length: b * tt }, (_, i) => (i * 7) % 11));
+      for (const [tables, shape, label] of [[shared, [tt, rot.d], 'shared'], [own, [b, tt, rot.d], 'per-row']] as const) {
+        const [cos, sin] = [tf.tensor(tables.cos, [...shape]), tf.tensor(tables.sin, [...shape])];
+        const [x, dy] = [normal([b * tt, rot.d]), normal([b * tt, rot.d])];
+        const [got, want] = await fusedAndPlain((a) => applyRotary(a as tf.Tensor2D, cos, sin, rotate, b, tt, rot), [x], dy);
+        assertClose(got, want, ['y', 'dx'], `rotary, ${frac}, ${label} positions`, 1e-5);
+        // q, k and v side by side: q and k rotated, v as it was
+        const [qkv, dqkv] = [normal([b * tt, 3 * rot.d]), normal([b * tt, 3 * rot.d])];
+        const part = (a: tf.Tensor, j: number) => tf.slice(a as tf.Tensor2D, [0, j * rot.d], [b * tt, rot.d]);
+        const packed = await valueAndGrads((a) => fusedRotary(a as tf.Tensor2D, cos, sin, rot, 2 * rot.d), [qkv], dqkv);
+        const apart = await valueAndGrads((a) => tf.concat([applyRotary(part(a, 0), cos, sin, rotate, b, tt, rot), applyRotary(part(a, 1), cos, sin, rotate, b, tt, rot), part(a, 2)], 1), [qkv], dqkv);
+        assertClose(packed, apart, ['y', 'dx'], `rotary of q and k side by side, ${frac}, ${label} positions`, 1e-5);
+        assert.throws(() => fusedRotary(qkv as tf.Tensor2D, cos, sin, rot, rot.d + 1), /rotated columns of .*not whole blocks/);
+        tf.dispose([cos, sin, x, dy, qkv, dqkv]);
+      }
+      perm.dispose();
+    }
+  });
+});
+
+/** Softmax attention op by op on qkv [b * t, 3d], heads moved to the batch axis and back (the model's own path, written again). */
+function referenceAttention(qkv: tf.Tensor2D, bias: tf.Tensor, b: number, tt: number, heads: number): tf.Tensor2D {
+  const d = qkv.shape[1] / 3;
+  const hd = d / heads;
+  const [q, k, v] = tf.split(qkv, 3, 1) as tf.Tensor2D[];
+  const split = (x: tf.Tensor2D) => tf.transpose(tf.reshape(x, [b, tt, heads, hd]), [0, 2, 1, 3]);
+  const scores = tf.add(tf.mul(tf.matMul(split(q!), split(k!), false, true), 1 / Math.sqrt(hd)), tf.reshape(bias, bias.size === tt * tt ? [tt, tt] : [b, 1, tt, tt]));
+  return tf.reshape(tf.transpose(tf.matMul(tf.softmax(scores), split(v!)), [0, 2, 1, 3]), [b * tt, d]) as tf.Tensor2D;
+}
+
+test('fused attention on webgpu: values and gradients of softmax attention, with causal, packed and padded masks and several head sizes', async (t) => {
+  await onWebgpu(t, async () => {
+    const rng = new Rng(13);
+    const normal = (shape: number[], sd = 1) => tf.tensor(Array.from({ length: shape.reduce((a, c) => a * c, 1) }, () => sd * rng.normal()), shape);
+    const causal = (tt: number) => tf.tensor2d(Array.from({ length: tt * tt }, (_, i) => (i % tt > Math.floor(i / tt) ? -1e9 : 0)), [tt, tt]);
+    const cases = [
+      { b: 2, tt: 5, heads: 2, d: 16, mask: 'causal' },
+      { b: 3, tt: 9, heads: 1, d: 32, mask: 'packed' },
+      { b: 2, tt: 70, heads: 3, d: 24, mask: 'padded' }, // a sequence longer than a workgroup
+    ] as const;
+    for (const { b, tt, heads, d, mask } of cases) {
+      let bias: tf.Tensor;
+      if (mask === 'causal') bias = causal(tt);
+      else if (mask === 'packed') {
+        // two examples in the first row, then padding (segment 0); one example in the others
+        const seg = Int32Array.from({ length: b * tt }, (_, i) => (i < tt ? (i < 4 ? 1 : i < 7 ? 2 : 0) : 3));
+        bias = segmentBias(seg, b, tt);
+      } else {
+        // left padding in the second sequence masks its first keys, as in the model's forward pass
+        const keyMask = tf.tensor4d(Array.from({ length: b * tt }, (_, i) => (i >= tt && i < tt + 3 ? -1e9 : 0)), [b, 1, 1, tt]);
+        const c = causal(tt);
+        bias = tf.add(c, keyMask);
+        tf.dispose([keyMask, c]);
+      }
+      // large scores, so that the softmax is far from uniform
+      const [qkv, dy] = [tf.concat([normal([b * tt, 2 * d], 2), normal([b * tt, d])], 1), normal([b * tt, d])];
+      const got = await valueAndGrads((x) => fusedAttention(x as tf.Tensor2D, bias, { batch: b, t: tt, heads, scale: 1 / Math.sqrt(d / heads), causal: mask !== 'padded' }), [qkv], dy);
+      const want = await valueAndGrads((x) => referenceAttention(x as tf.Tensor2D, bias, b, tt, heads), [qkv], dy);
+      assertClose(got, want, ['output', 'd qkv'], `attention b ${b} t ${tt} heads ${heads} d ${d}, ${mask}`);
+      tf.dispose([bias, qkv, dy]);
+    }
+    const x = tf.zeros([6, 24]) as tf.Tensor2D;
+    assert.throws(() => fusedAttention(x, tf.zeros([4]), { batch: 2, t: 3, heads: 2, scale: 1, causal: true }), /bias of 4 values, expected t x t = 9 or batch x t x t = 18/);
+    assert.throws(() => fusedAttention(x, tf.zeros([9]), { batch: 2, t: 4, heads: 2, scale: 1, causal: true }), /6 rows, expected batch 2 x t 4/);
+    assert.throws(() => fusedAttention(x, tf.zeros([9]), { batch: 2, t: 3, heads: 5, scale: 1, causal: true }), /qkv width 24 is not 3 x a multiple of 5 heads/);
+    x.dispose();
+  });
+});
+
+test('a whole model on webgpu with the fused kernels: the logits and every parameter\'s gradient as op by op, for both families, packed rows and padded input', async (t) => {
+  await onWebgpu(t, async () => {
+    for (const family of ['llama', 'neox'] as const) {
+      const model = new Transformer(modelConfig({ family, vocabSize: 20, dModel: 32, nLayers: 2, nHeads: 4, dFf: 48, maxSeqLen: 16 }), new Rng(3));
+      const rng = new Rng(5);
+      const [b, tt] = [3, 10];
+      const ids = tf.tensor2d(Array.from({ length: b * tt }, () => rng.int(20)), [b, tt], 'int32');
+      const seg = Int32Array.from([1, 1, 1, 1, 1, 1, 2, 2, 2, 0, ...Array(10).fill(3), 4, 4, 4, 4, 4, 5, 5, 5, 5, 5]);
+      const mask = tf.tensor2d(Array.from({ length: b * tt }, (_, i) => (i % tt < (i < tt ? 2 : 0) ? 0 : 1)), [b, tt]);
       const of = async (on: boolean) => {
         fastPaths.fusedOps = on;
         try {
-          const y = rmsNorm(x, w, 1e-5);
-          const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(rmsNorm(a as tf.Tensor2D, b, 1e-5), up)))([x, w]);
-          return Promise.all([y, dx!, dw!].map(async (t) => [...(await t.data())]));
+          const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(model.logits2d(ids, seg))) as tf.Scalar);
+          const f = model.forward(ids, { attentionMask: mask, hidden: true });
+          const out = [value, ...Object.keys(grads).sort().map((key) => grads[key]!), f.logits, ...f.meanHidden!];
+          const values = await Promise.all(out.map(async (x) => [...(await x.data())]));
+          tf.dispose([...out, ...f.hidden!]);
+          return values;
         } finally {
           fastPaths.fusedOps = true;
         }
       };
-      const [fusedOut, plainOut] = [await of(true), await of(false)];
-      ['y', 'dx', 'dw'].forEach((what, k) => fusedOut[k]!.forEach((v, i) => {
-        const want = plainOut[k]![i]!;
-        assert.ok(Math.abs(v - want) < 1e-4 * Math.max(1, Math.abs(want)), `[${n}, ${d}] ${what}[${i}]: ${v} vs ${want}`);
-      }));
-      tf.dispose([x, w, up]);
+      const [got, want] = [await of(true), await of(false)];
+      assertClose(got, want, got.map((_, i) => `output ${i}`), family);
+      tf.dispose([ids, mask]);
+      model.dispose();
     }
-    // SwiGLU's product and both gradients, far into both tails of the gate
-    const gate = tf.tensor2d(Array.from({ length: 60 }, (_, i) => (i - 30) / 2), [6, 10]);
-    const upv = tf.tensor2d(Array.from({ length: 60 }, () => rng.normal()), [6, 10]);
-    const dy = tf.tensor2d(Array.from({ length: 60 }, () => rng.normal()), [6, 10]);
-    const gluOf = async (on: boolean) => {
-      fastPaths.fusedOps = on;
-      try {
-        const [dg, du] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(swiglu(a as tf.Tensor2D, b as tf.Tensor2D), dy)))([gate, upv]);
-        return Promise.all([swiglu(gate, upv), dg!, du!].map(async (t) => [...(await t.data())]));
-      } finally {
-        fastPaths.fusedOps = true;
-      }
-    };
-    const [gf, gp] = [await gluOf(true), await gluOf(false)];
-    ['swiglu', 'd gate', 'd up'].forEach((what, k) => gf[k]!.forEach((v, i) => {
-      const want = gp[k]![i]!;
-      assert.ok(Number.isFinite(v) && Math.abs(v - want) < 1e-4 * Math.max(1, Math.abs(want)), `${what}[${i}]: ${v} vs ${want}`);
-    }));
   });
 });
 
