@@ -4,6 +4,7 @@
  * node binary, this bundle and dawn.node). Usage:
  *   node bench.cjs probe                     # which backends start, and why
  *   node bench.cjs train [--backend B] [--steps N] [--family F] [--torch-device D] [--batch N] [--seq N] [--skip-torch]
+ *                        [--ablate KEY,...] [--compare]
  * Prints the human-readable figures on stderr and one JSON document on stdout.
  */
 import { parseArgs } from 'node:util';
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
       'torch-device': { type: 'string' },
       'torch-threads': { type: 'string' },
       'skip-torch': { type: 'boolean', default: false },
+      ablate: { type: 'string' },
+      compare: { type: 'boolean', default: false },
     },
   });
   if (positionals[0] === 'probe') {
@@ -41,6 +44,8 @@ async function main(): Promise<void> {
     torch: !values['skip-torch'],
     torchDevice: values['torch-device'],
     torchThreads: n(values['torch-threads']),
+    ablate: values.ablate ? values.ablate.split(',') : [],
+    compare: values.compare,
     log: (l) => process.stderr.write(l + '\n'),
   });
   process.stderr.write(formatBench(r) + '\n');
