@@ -99,6 +99,7 @@ export const SETTINGS = {
   representationSentences: { kind: 'int', min: 4, max: 5000, doc: 'Notebook 06: parallel sentences (the translation test pairs) whose layer-by-layer states are compared across languages.' },
   consistencyRecords: { kind: 'int', min: 2, max: 2000, doc: 'Notebook 06: test records per task answered in English and in the target language to compare the two answers (Table 4).' },
   workers: { kind: 'int', min: 1, max: 64, doc: 'Processes that train experiment runs side by side (one per core: the wasm backend uses one thread).' },
+  gpuWorkers: { kind: 'int', min: 1, max: 16, doc: 'Processes that train runs side by side on the webgpu backend, in place of workers: they share one GPU, each with a device of its own (1 until one run alone has been timed on the GPU).' },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -181,6 +182,7 @@ const PRESETS: Record<PresetName, Preset> = {
       representationSentences: 24,
       consistencyRecords: 8,
       workers: 2,
+      gpuWorkers: 1,
     },
   },
   classroom: {
@@ -237,6 +239,7 @@ const PRESETS: Record<PresetName, Preset> = {
       representationSentences: 200,
       consistencyRecords: 100,
       workers: 2,
+      gpuWorkers: 1,
     },
   },
   paper: {
@@ -293,6 +296,7 @@ const PRESETS: Record<PresetName, Preset> = {
       representationSentences: 1000,
       consistencyRecords: 400,
       workers: 8,
+      gpuWorkers: 1,
     },
   },
 };

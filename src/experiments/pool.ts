@@ -29,8 +29,10 @@ import { configHash, type ExperimentResult, ResultStore } from './store';
 import { selectBackend } from '../backend';
 
 export interface PoolOptions extends Omit<RunOptions, 'onEvent' | 'command' | 'baseDir'> {
-  /** Child processes training at once (1: in this process). */
+  /** Child processes training at once (1: in this process) on a CPU backend. */
   workers: number;
+  /** The same on the webgpu backend, where the processes share one GPU (default 1); see {@link poolProcesses}. */
+  gpuWorkers?: number;
   /** The base-model folder to use where its manifest matches (RunOptions.baseDir); per spec when the pool mixes bases, e.g. two model families. */
   baseDir?: string | ((spec: TuneSpec) => string | undefined);
   /** The command that regenerates one spec's result (provenance). */
@@ -68,10 +70,24 @@ export interface WorkerJob {
 
 const WORKER = path.join(PROJECT_ROOT, 'src', 'experiments', 'worker.ts');
 
+/**
+ * How many processes a pool trains in: `workers` on a CPU backend (one core each);
+ * on webgpu `gpuWorkers` (default 1), since the processes then share one GPU, each
+ * with its own device, and ten at once once finished nothing (docs/world.md).
+ */
+export function poolProcesses(o: Pick<PoolOptions, 'workers' | 'gpuWorkers' | 'backend'>): number {
+  for (const [key, n] of [['workers', o.workers], ['gpuWorkers', o.gpuWorkers ?? 1]] as const) {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`runTunePool: ${key} must be a positive integer, got ${n}`);
+  }
+  return o.backend === 'webgpu' ? (o.gpuWorkers ?? 1) : o.workers;
+}
+
 /** Runs `specs` (results in the same order); see the module comment. */
-export async function runTunePool(specs: readonly TuneSpec[], o: PoolOptions): Promise<PoolOutcome> {
+export async function runTunePool(specs: readonly TuneSpec[], options: PoolOptions): Promise<PoolOutcome> {
   const t0 = performance.now();
-  if (!Number.isInteger(o.workers) || o.workers < 1) throw new RangeError(`runTunePool: workers must be a positive integer, got ${o.workers}`);
+  const workers = poolProcesses(options);
+  if (workers !== options.workers) options.log?.(`${workers} process${workers === 1 ? '' : 'es'} on the GPU (gpuWorkers), in place of ${options.workers} (workers)`);
+  const o = { ...options, workers };
   const results: (ExperimentResult<TuneSpec> | undefined)[] = specs.map((s) => o.store.get<TuneSpec>(configHash(s)) ?? undefined);
   results.forEach((r, i) => r && o.onProgress?.(i, { type: 'reused' }));
   // one run per distinct description: a spec listed twice (e.g. a grid run that is also a

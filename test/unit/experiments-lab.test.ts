@@ -8,7 +8,7 @@ import { parseOverrides, resolvePreset } from '../../src/config/presets';
 import {
   comparisonVerdict, configHash, type ConditionComparison, modelSimilarity, pairsToReach, pointsCsv, ResultStore, runTunePool,
   scalingEvidence, scalingPoints, scalingSpecs, scalingVerdict, similarityEvidence, similarityProbe, similarityVerdict, spearman,
-  tuneCommand, tuneSpecFromSettings, type ExperimentResult, analyseLab, readRecordedRun, splitLabResults, labPlan, targetPairs, runLab, runLabel, recordedRunDirs, recordedRunHeader, recordedSettings,
+  poolProcesses, tuneCommand, tuneSpecFromSettings, type ExperimentResult, analyseLab, readRecordedRun, splitLabResults, labPlan, targetPairs, runLab, runLabel, recordedRunDirs, recordedRunHeader, recordedSettings,
 } from '../../src/experiments';
 import { modelConfig } from '../../src/model/config';
 import { BpeTokenizer } from '../../src/model/tokenizer';
@@ -201,6 +201,24 @@ test('pool: a base still to be made is made while the workers train runs of a re
     );
   } finally {
     for (const x of [d, broken]) fs.rmSync(x, { recursive: true, force: true });
+  }
+});
+
+test('a pool on webgpu trains in gpuWorkers processes (default 1: they share one GPU), on a CPU backend in workers, and says so', async () => {
+  assert.equal(poolProcesses({ workers: 4, backend: 'wasm' }), 4);
+  assert.equal(poolProcesses({ workers: 4, gpuWorkers: 3, backend: 'cpu' }), 4);
+  assert.equal(poolProcesses({ workers: 8, backend: 'webgpu' }), 1);
+  assert.equal(poolProcesses({ workers: 1, gpuWorkers: 3, backend: 'webgpu' }), 3);
+  assert.throws(() => poolProcesses({ workers: 2, gpuWorkers: 0, backend: 'webgpu' }), /gpuWorkers must be a positive integer, got 0/);
+  assert.throws(() => poolProcesses({ workers: 1.5, backend: 'wasm' }), /workers must be a positive integer, got 1.5/);
+  const dir = tmp('xalign-gpu-pool-');
+  try {
+    const lines: string[] = [];
+    const out = await runTunePool([], { store: new ResultStore(dir), preset: 'test', backend: 'webgpu', workers: 8, log: (l) => lines.push(l) });
+    assert.equal(out.results.length, 0);
+    assert.deepEqual(lines, ['1 process on the GPU (gpuWorkers), in place of 8 (workers)']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

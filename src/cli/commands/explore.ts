@@ -52,7 +52,7 @@ the law from its scores (the ingest table), pairs for --target, and its share of
       const backend = (await sessionFromFlags('explore', presetFlags(ctx.flags))).backend.name;
       const base = committedBaseDir(preset.name, preset.settings.modelFamily);
       const { exploration: x } = await exploreWorldLanguage(preset.settings, language, {
-        store, preset: preset.name, backend, workers: preset.settings.workers, log: ctx.log,
+        store, preset: preset.name, backend, workers: preset.settings.workers, gpuWorkers: preset.settings.gpuWorkers, log: ctx.log,
         ...(fs.existsSync(base) ? { baseDir: path.resolve(base) } : {}),
         commandFor: (spec) => tuneCommand(preset, spec, value),
         ...(target !== undefined ? { target } : {}), ...(budget !== undefined ? { budget } : {}), ...(available !== undefined ? { available } : {}),

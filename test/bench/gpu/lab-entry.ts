@@ -86,7 +86,7 @@ async function grid(): Promise<void> {
   };
   let done = 0;
   const pool = (phase: TuneSpec[]) => runTunePool(phase, {
-    store, preset: preset.name, backend: backend.name, baseDir, workers,
+    store, preset: preset.name, backend: backend.name, baseDir, workers, gpuWorkers: workers,
     workerArgv: [process.argv[1]!, 'worker'],
     stopAt: t0 + minutes * 60_000,
     commandFor: (spec) => tuneCommand(preset, spec),
