@@ -23,7 +23,7 @@ import * as fused from './fused';
 export const fastPaths = {
   /** dense/bmm with explicit-transpose gradients (off: tf.matMul's own gradient). */
   denseGrad: true,
-  /** q/k/v and gate/up as slices of the fused weight (off: one matmul, then split the activation). */
+  /** q/k/v and gate/up as slices of the fused weight (off: one matmul, then split the activation). Not on webgpu with `fusedOps`, whose kernels read the one matmul's output where it lies. */
   weightSlices: true,
   /** On wasm, attention's batched matmuls as depthwise convolutions (XNNPACK) instead of BatchMatMul's scalar loop. */
   depthwiseBmm: true,

@@ -5,12 +5,14 @@
  * seed gives the same model on every backend.
  *
  * Activations are kept as [tokens, dModel] matrices so that every projection is a
- * 2-D matmul (fast on wasm, see ./ops.ts); attention reshapes to [batch*heads, T, hd].
+ * 2-D matmul (fast on wasm, see ./ops.ts); attention reshapes to [batch*heads, T, hd],
+ * except on webgpu, where kernels of ./fused.ts read the heads where they lie.
  */
 
 import { tf } from '../backend';
 import type { Rng } from '../random/rng';
 import { type ModelConfig, parameterShapes, validateModelConfig } from './config';
+import { ATTENTION_MAX_HEAD } from '../backend/webgpu';
 import * as fused from './fused';
 import { applyRotary, bmm, constMatmul, dense, embed, fastPaths, gelu, layerNorm, rmsNorm, Rotary, swiglu, useFusedOps } from './ops';
 
@@ -160,7 +162,7 @@ export class Transformer {
       return tf.split(bias ? tf.add(qkv, bias) : qkv, 3, 1) as tf.Tensor2D[];
     };
     const { batch: b, t } = inp;
-    if (!cache && useFusedOps()) {
+    if (!cache && useFusedOps() && hd <= ATTENTION_MAX_HEAD) {
       // on webgpu: one projection, q, k and v side by side, heads side by side in each; no slices, no reshapes, no score tensor
       const qkv = dense(h, w);
       const rotated = fused.rotary(bias ? (tf.add(qkv, bias) as tf.Tensor2D) : qkv, inp.cos, inp.sin, this.rotary, 2 * d);

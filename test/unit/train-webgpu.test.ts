@@ -8,7 +8,7 @@ import { countGpuWork } from '../../src/backend/gpu-work';
 import { adamMoments, adamParam, addSumOfSquares } from '../../src/backend/webgpu';
 import { attention as fusedAttention, rotary as fusedRotary, swiglu as fusedSwiglu } from '../../src/model/fused';
 import { applyRotary, fastPaths, gelu, layerNorm, rmsNorm, Rotary, swiglu } from '../../src/model/ops';
-import { segmentBias, Transformer } from '../../src/model/transformer';
+import { disposeCache, emptyCache, segmentBias, Transformer } from '../../src/model/transformer';
 import { modelConfig } from '../../src/model/config';
 import { Rng } from '../../src/random/rng';
 import { AdamW, train } from '../../src/train';
@@ -285,7 +285,13 @@ test('fused LayerNorm, GELU and rotary embedding on webgpu: values and gradients
         const [qkv, dqkv] = [normal([b * tt, 3 * rot.d]), normal([b * tt, 3 * rot.d])];
         const part = (a: tf.Tensor, j: number) => tf.slice(a as tf.Tensor2D, [0, j * rot.d], [b * tt, rot.d]);
         const packed = await valueAndGrads((a) => fusedRotary(a as tf.Tensor2D, cos, sin, rot, 2 * rot.d), [qkv], dqkv);
-        const apart = await valueAndGrads((a) => tf.concat([applyRotary(part(a, 0), cos, sin, rotate, b, tt, rot), applyRotary(part(a, 1), cos, sin, rotate, b, tt, rot), part(a, 2)], 1), [qkv], dqkv);
+        fastPaths.fusedOps = false;
+        let apart: number[][];
+        try {
+          apart = await valueAndGrads((a) => tf.concat([applyRotary(part(a, 0), cos, sin, rotate, b, tt, rot), applyRotary(part(a, 1), cos, sin, rotate, b, tt, rot), part(a, 2)], 1), [qkv], dqkv);
+        } finally {
+          fastPaths.fusedOps = true;
+        }
         assertClose(packed, apart, ['y', 'dx'], `rotary of q and k side by side, ${frac}, ${label} positions`, 1e-5);
         assert.throws(() => fusedRotary(qkv as tf.Tensor2D, cos, sin, rot, rot.d + 1), /rotated columns of .*not whole blocks/);
         tf.dispose([cos, sin, x, dy, qkv, dqkv]);
@@ -314,6 +320,7 @@ test('fused attention on webgpu: values and gradients of softmax attention, with
       { b: 2, tt: 5, heads: 2, d: 16, mask: 'causal' },
       { b: 3, tt: 9, heads: 1, d: 32, mask: 'packed' },
       { b: 2, tt: 70, heads: 3, d: 24, mask: 'padded' }, // a sequence longer than a workgroup
+      { b: 1, tt: 6, heads: 1, d: 128, mask: 'causal' }, // a head of 128
     ] as const;
     for (const { b, tt, heads, d, mask } of cases) {
       let bias: tf.Tensor;
@@ -341,10 +348,28 @@ test('fused attention on webgpu: values and gradients of softmax attention, with
     assert.throws(() => fusedAttention(x, tf.zeros([9]), { batch: 2, t: 4, heads: 2, scale: 1, causal: true }), /6 rows, expected batch 2 x t 4/);
     assert.throws(() => fusedAttention(x, tf.zeros([9]), { batch: 2, t: 3, heads: 5, scale: 1, causal: true }), /qkv width 24 is not 3 x a multiple of 5 heads/);
     x.dispose();
+    // a head above the kernels' largest: the kernel refuses it, and the model takes tfjs's ops instead
+    assert.throws(() => fusedAttention(tf.zeros([2, 3 * 260]) as tf.Tensor2D, tf.zeros([4]), { batch: 1, t: 2, heads: 1, scale: 1, causal: true }), /head size 260 above the kernels' 256/);
+    const wide = new Transformer(modelConfig({ family: 'llama', vocabSize: 8, dModel: 260, nLayers: 1, nHeads: 1, dFf: 16, maxSeqLen: 4 }), new Rng(2));
+    const ids = tf.tensor2d([1, 2, 3, 4], [1, 4], 'int32');
+    const logits = async (on: boolean) => {
+      fastPaths.fusedOps = on;
+      try {
+        const l = tf.tidy(() => wide.logits2d(ids));
+        const v = [...(await l.data())];
+        l.dispose();
+        return v;
+      } finally {
+        fastPaths.fusedOps = true;
+      }
+    };
+    assertClose([await logits(true)], [await logits(false)], ['logits'], 'head of 260');
+    tf.dispose(ids);
+    wide.dispose();
   });
 });
 
-test('a whole model on webgpu with the fused kernels: the logits and every parameter\'s gradient as op by op, for both families, packed rows and padded input', async (t) => {
+test('a whole model on webgpu with the fused kernels: the logits and every parameter\'s gradient as op by op, for both families, packed rows and padded input; decoding with a cache too', async (t) => {
   await onWebgpu(t, async () => {
     for (const family of ['llama', 'neox'] as const) {
       const model = new Transformer(modelConfig({ family, vocabSize: 20, dModel: 32, nLayers: 2, nHeads: 4, dFf: 48, maxSeqLen: 16 }), new Rng(3));
@@ -368,6 +393,24 @@ test('a whole model on webgpu with the fused kernels: the logits and every param
       };
       const [got, want] = [await of(true), await of(false)];
       assertClose(got, want, got.map((_, i) => `output ${i}`), family);
+      // decoding with a key/value cache (rotary at each row's own positions; the second row left-padded), then one token more
+      const decode = async (on: boolean) => {
+        fastPaths.fusedOps = on;
+        const cache = emptyCache();
+        try {
+          const prompt = tf.tensor2d([3, 4, 5, 6, 0, 0, 7, 8], [2, 4], 'int32');
+          const next = tf.tensor2d([9, 10], [2, 1], 'int32');
+          const first = model.step(prompt, [0, 1, 2, 3, 0, 0, 0, 1], [1, 1, 1, 1, 0, 0, 1, 1], cache);
+          const second = model.step(next, [4, 2], [1, 1, 1, 1, 1, 0, 0, 1, 1, 1], cache);
+          const values = [[...(await first.data())], [...(await second.data())]];
+          tf.dispose([prompt, next, first, second]);
+          return values;
+        } finally {
+          disposeCache(cache);
+          fastPaths.fusedOps = true;
+        }
+      };
+      assertClose(await decode(true), await decode(false), ['prompt logits', 'next logits'], `${family} decoding`);
       tf.dispose([ids, mask]);
       model.dispose();
     }

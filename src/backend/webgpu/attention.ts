@@ -5,21 +5,22 @@
  * reshape to heads and back, no [b, heads, t, t] score tensor in memory.
  *
  * One thread a (sequence, head, position). Forward ({@link attentionForward}): the thread
- * of query i walks keys j <= i once, keeping the running maximum, the softmax's
+ * of query i walks its keys once, keeping the running maximum, the softmax's
  * denominator and the weighted sum of values (the online softmax of flash attention),
  * and writes its output row. Backward (flash attention's recomputation): one kernel
- * makes each query's softmax statistics and D = dO . O ({@link attentionStats}); then
- * the probabilities P_ij are made again where needed, and dS_ij =
- * P_ij (dO_i . v_j - D_i): dQ sums dS_ij k_j over keys ({@link attentionGradQ}), dK sums
- * dS_ij q_i and dV sums P_ij dO_i over queries (one kernel each) ({@link attentionGradKV}). Five dispatches
- * a layer and step in all, where tfjs's ops take about 40.
+ * makes each query's softmax statistics and D = dO . O ({@link attentionStats}); then one
+ * kernel ({@link attentionGrad}) makes the probabilities P_ij again where needed, with
+ * dS_ij = P_ij (dO_i . v_j - D_i): a thread a query sums dS_ij k_j over its keys (dQ), a
+ * thread a key sums dS_ij q_i over the queries that read it (dK), and another P_ij dO_i
+ * (dV), all written side by side as d(qkv). Three dispatches a layer and step in all,
+ * where tfjs's ops take about 40.
  *
  * The scores are s_ij = scale q_i . k_j + bias_ij. `bias` is [t, t] for all sequences or
  * [b, t, t] (any shape of that size): the causal mask, with the packing's or the
  * padding's. With `causal`, keys after the query are not read at all (the bias's -1e9
- * there gives them weight exactly 0 in float32 too, so the values match tfjs's). Not tiled in shared
- * memory: each thread reads its keys from global memory, where neighbouring threads read
- * the same ones.
+ * there gives them weight exactly 0 in float32 too, so the values match tfjs's). Not
+ * tiled in shared memory: each thread reads its keys from global memory, where the
+ * threads of a workgroup read the same ones at once.
  */
 
 import { tf } from '../index';
@@ -40,7 +41,8 @@ export interface AttentionShape {
   causal: boolean;
 }
 
-const MAX_HEAD = 256;
+/** The largest head size the kernels take (each thread keeps a few rows of it); the model takes tfjs's ops above it. */
+export const ATTENTION_MAX_HEAD = 256;
 
 /** Checks the shapes; returns the model width d, the head size and the bias's stride between sequences (0: shared). */
 function check(qkv: tf.Tensor2D, bias: tf.Tensor, s: AttentionShape): { d: number; hd: number; biasStride: number } {
@@ -49,7 +51,7 @@ function check(qkv: tf.Tensor2D, bias: tf.Tensor, s: AttentionShape): { d: numbe
   if (width % (3 * s.heads) !== 0) throw new Error(`attention: qkv width ${width} is not 3 x a multiple of ${s.heads} heads`);
   const d = width / 3;
   const hd = d / s.heads;
-  if (hd > MAX_HEAD) throw new Error(`attention: head size ${hd} above the kernels' ${MAX_HEAD}`);
+  if (hd > ATTENTION_MAX_HEAD) throw new Error(`attention: head size ${hd} above the kernels' ${ATTENTION_MAX_HEAD}`);
   const tt = s.t * s.t;
   if (bias.size !== tt && bias.size !== s.batch * tt) throw new Error(`attention: bias of ${bias.size} values, expected t x t = ${tt} or batch x t x t = ${s.batch * tt}`);
   return { d, hd, biasStride: bias.size === tt ? 0 : tt };

@@ -17,6 +17,6 @@
  */
 
 export { adamMoments, adamParam, addSumOfSquares } from './adamw';
-export { type AttentionShape, attentionForward, attentionGrad, attentionStats } from './attention';
+export { ATTENTION_MAX_HEAD, type AttentionShape, attentionForward, attentionGrad, attentionStats } from './attention';
 export { layerNormForward, layerNormGradParam, layerNormGradX, layerNormStats, rmsNormForward, rmsNormGradW, rmsNormGradX, rmsNormScale } from './norms';
 export { gelu, type RotaryLayout, rotary, swiglu, swigluGrad } from './pointwise';

@@ -1,9 +1,10 @@
 /**
  * How xalign's WGSL kernels are written and run: the few fields of tfjs-backend-webgpu's
- * program interface they need, and three shapes of program.
+ * program interface they need, and four shapes of program.
  * - {@link threadProgram}: one thread per work item, `index` 0..threads-1;
  * - {@link flatProgram}: one thread per output value;
- * - {@link rowProgram}: one workgroup per row of an [n, d] output, with a workgroup sum.
+ * - {@link rowProgram}: one workgroup per row of an [n, d] input, with a workgroup sum;
+ * - {@link columnProgram}: one workgroup per column of an [n, d] input, the same way.
  * {@link run} hands a program to the backend's own `runWebGPUProgram` (its buffers,
  * pipeline cache and command queue), so the result is an ordinary tensor. tfjs spreads a
  * dispatch over y and z when x would pass the device's limit; `index` counts on across
@@ -45,8 +46,7 @@ const WORKGROUP = 64;
 
 /**
  * A program of `threads` threads writing an output of `outputShape`: `body` runs for
- * `index` < threads (the count is the uniform `threads`, passed first by {@link run}'s
- * caller through {@link threadUniforms}).
+ * `index` < threads (the count is the uniform `threads`, which the caller passes first).
  */
 export function threadProgram(key: string, outputShape: number[], threads: number, variableNames: string[], uniforms: string, body: string): Program {
   return {

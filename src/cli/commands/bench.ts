@@ -15,8 +15,8 @@ Where a Python with torch exists (XALIGN_PYTHON, else /usr/bin/python3) the same
 trains in PyTorch in the same run (test/bench/torch_train.py, --torch-threads, default 1,
 the threads tfjs-wasm uses in Node) and the ratio is printed. --compare also times the
 model with each speed fast path switched off (what each bought); --ablate switches
-fast paths off for the main run (keys: denseGrad, weightSlices,
-depthwiseBmm, constOperands). On --backend webgpu it also prints the GPU dispatches,
+fast paths off for the main run (keys: those of fastPaths in src/model/ops.ts, e.g.
+denseGrad, depthwiseBmm; on webgpu fusedAdamW, fusedOps, matmulFlags). On --backend webgpu it also prints the GPU dispatches,
 uploads and downloads per step.`,
   options: {
     steps: { type: 'string' },
