@@ -1,7 +1,7 @@
 /**
  * The model's ops on the webgpu backend's WGSL kernels (src/backend/webgpu), each with
- * its gradient written out in the kernels too: RMSNorm, LayerNorm, SwiGLU, GELU, the
- * rotary embedding and causal attention. src/model/ops.ts and the model call them on webgpu when
+ * its gradient written out in the kernels too: RMSNorm, LayerNorm, a bias's add, SwiGLU,
+ * GELU, the rotary embedding and causal attention. src/model/ops.ts and the model call them on webgpu when
  * `fastPaths.fusedOps` is on; they compute the same function as the tfjs ops there.
  * Synchronous tensor math, like ops.ts: call them inside `tf.tidy`.
  */
@@ -44,11 +44,17 @@ export const layerNorm = byEps((eps) =>
         const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor];
         const g = dy as tf.Tensor2D;
         const stats = gpu.layerNormStats(sx, eps);
-        return [gpu.layerNormGradX(sx, sw, g, stats), gpu.layerNormGradParam(sx, g, stats, false), gpu.layerNormGradParam(sx, g, stats, true)];
+        return [gpu.layerNormGradX(sx, sw, g, stats), gpu.layerNormGradW(sx, g, stats), gpu.columnSum(g)];
       },
     };
   }) as (x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor) => tf.Tensor2D,
 );
+
+/** x [n, d] plus a bias [d] on every row; the bias's gradient is one column-sum kernel (tfjs's: a transpose and a sum). */
+export const addBias = tf.customGrad((x, b) => ({
+  value: tf.add(x as tf.Tensor2D, b as tf.Tensor1D),
+  gradFunc: (dy) => [dy as tf.Tensor2D, gpu.columnSum(dy as tf.Tensor2D)],
+})) as (x: tf.Tensor2D, b: tf.Tensor) => tf.Tensor2D;
 
 /** SwiGLU's silu(gate) up, from gate and up side by side in gu [n, 2f] (one projection's output): one dispatch each way. */
 export const swiglu = tf.customGrad((gu, save) => {

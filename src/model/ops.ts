@@ -37,7 +37,7 @@ export const fastPaths = {
   gatherEmbed: true,
   /** On webgpu, AdamW's update as two WGSL kernels a parameter and the gradient norm as one (src/backend/webgpu; off: tfjs ops, about 18 dispatches a parameter). The optimiser switches its moments' layout when this changes between steps. */
   fusedAdamW: true,
-  /** On webgpu, RMSNorm, LayerNorm, SwiGLU's product, GELU, the rotary embedding and causal attention, forward and backward, as WGSL kernels on the projections' outputs as they come, without slicing them (src/model/fused.ts; off: tfjs ops). */
+  /** On webgpu, RMSNorm, LayerNorm, biases' gradients, SwiGLU's product, GELU, the rotary embedding and causal attention, forward and backward, as WGSL kernels on the projections' outputs as they come, without slicing them (src/model/fused.ts; off: tfjs ops). */
   fusedOps: true,
   /** On webgpu, matmuls take tfjs's own gradient, whose transposes are flags of the matmul kernel (off: `denseGrad`'s explicit transposes, each a dispatch of its own there). */
   matmulFlags: true,
@@ -219,6 +219,11 @@ export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps: number): tf.Tens
   if (useFusedOps()) return fused.rmsNorm(eps)(x, weight);
   const ms = meanLast(tf.square(x));
   return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, eps))), weight) as tf.Tensor2D;
+}
+
+/** x [n, d] plus `bias` [d] on every row (GPT-NeoX's projections). */
+export function addBias(x: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D {
+  return useFusedOps() ? fused.addBias(x, bias) : (tf.add(x, bias) as tf.Tensor2D);
 }
 
 /** LayerNorm with gain and bias, GPT-NeoX's normalisation. x [n, d]. */

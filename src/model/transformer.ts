@@ -14,7 +14,7 @@ import type { Rng } from '../random/rng';
 import { type ModelConfig, parameterShapes, validateModelConfig } from './config';
 import { ATTENTION_MAX_HEAD } from '../backend/webgpu';
 import * as fused from './fused';
-import { applyRotary, bmm, constMatmul, dense, embed, fastPaths, gelu, layerNorm, rmsNorm, Rotary, swiglu, useFusedOps } from './ops';
+import { addBias, applyRotary, bmm, constMatmul, dense, embed, fastPaths, gelu, layerNorm, rmsNorm, Rotary, swiglu, useFusedOps } from './ops';
 
 /** Per-layer key/value cache for incremental decoding: [batch*heads, T, hd] each. */
 export interface KvCache {
@@ -165,7 +165,7 @@ export class Transformer {
     if (!cache && useFusedOps() && hd <= ATTENTION_MAX_HEAD) {
       // on webgpu: one projection, q, k and v side by side, heads side by side in each; no slices, no reshapes, no score tensor
       const qkv = dense(h, w);
-      const rotated = fused.rotary(bias ? (tf.add(qkv, bias) as tf.Tensor2D) : qkv, inp.cos, inp.sin, this.rotary, 2 * d);
+      const rotated = fused.rotary(bias ? addBias(qkv, bias) : qkv, inp.cos, inp.sin, this.rotary, 2 * d);
       return this.attentionOutput(i, fused.attention(rotated, inp.bias, { batch: b, t, heads: nHeads, scale: 1 / Math.sqrt(hd), causal: inp.causal }));
     }
     const [q0, k0, v0] = (fastPaths.weightSlices ? [proj(0), proj(1), proj(2)] : split()) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
@@ -198,7 +198,7 @@ export class Transformer {
   /** Layer `i`'s output projection of the heads' outputs, side by side [n, d]. */
   private attentionOutput(i: number, merged: tf.Tensor2D): tf.Tensor2D {
     const out = dense(merged, this.p(`layers.${i}.attn.wo`));
-    return this.config.family === 'neox' ? (tf.add(out, this.p(`layers.${i}.attn.bo`)) as tf.Tensor2D) : out;
+    return this.config.family === 'neox' ? addBias(out, this.p(`layers.${i}.attn.bo`)) : out;
   }
 
   private mlp(i: number, h: tf.Tensor2D): tf.Tensor2D {
@@ -213,8 +213,8 @@ export class Transformer {
         : (tf.split(dense(h, w), 2, 1) as tf.Tensor2D[]);
       return dense(swiglu(gate!, up!), this.p(pre + 'w_down'));
     }
-    const a = gelu(tf.add(dense(h, this.p(pre + 'w_in')), this.p(pre + 'b_in'))) as tf.Tensor2D;
-    return tf.add(dense(a, this.p(pre + 'w_out')), this.p(pre + 'b_out')) as tf.Tensor2D;
+    const a = gelu(addBias(dense(h, this.p(pre + 'w_in')), this.p(pre + 'b_in'))) as tf.Tensor2D;
+    return addBias(dense(a, this.p(pre + 'w_out')), this.p(pre + 'b_out'));
   }
 
   /** The blocks and head on flat ids [n]; returns logits [n, V] and optional hidden states [n, d]. */

@@ -7,7 +7,7 @@
  */
 
 import { tf } from '../backend';
-import { adamMoments, adamParam, addSumOfSquares } from '../backend/webgpu';
+import { adamMoments, adamParam, addSumOfSquares, SUM_OF_SQUARES_GROUP } from '../backend/webgpu';
 import { fastPaths } from '../model/ops';
 
 /** Whether the optimiser's work runs as the fused WGSL kernels (webgpu only; see `fastPaths.fusedAdamW`). */
@@ -201,14 +201,15 @@ export class AdamW {
  * to at most `maxNorm` (min(1, maxNorm / (norm + 1e-6)); null when not clipping), as
  * scalar tensors the caller disposes. The factor is applied by {@link AdamW.apply}, so
  * no clipped copy of the gradients is made. On webgpu (`fastPaths.fusedAdamW`) the
- * squares are summed by one kernel a parameter.
+ * squares are summed by one kernel per six parameters.
  */
 export function gradientScale(grads: Map<string, tf.Tensor>, maxNorm: number): { norm: tf.Scalar; scale: tf.Scalar | null } {
   const norm = tf.tidy(() => {
     if (fused()) {
-      let acc: tf.Tensor = tf.zeros([1]);
-      for (const g of grads.values()) acc = addSumOfSquares(acc, g);
-      return tf.reshape(tf.sqrt(acc), []) as tf.Scalar;
+      const all = [...grads.values()];
+      let acc: tf.Tensor | null = null;
+      for (let i = 0; i < all.length; i += SUM_OF_SQUARES_GROUP) acc = addSumOfSquares(acc, all.slice(i, i + SUM_OF_SQUARES_GROUP));
+      return tf.reshape(tf.sqrt(acc ?? tf.zeros([1])), []) as tf.Scalar;
     }
     // pairwise adds, not addN: webgpu's AddN binds one buffer per input and fails past 8
     return tf.sqrt([...grads.values()].map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar;

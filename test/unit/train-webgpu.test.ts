@@ -106,7 +106,7 @@ test('on webgpu the norms\' and the loss\'s gradients make their ones on the dev
   });
 });
 
-test('fused AdamW kernels on webgpu compute the AdamW update; the gradient norm\'s sum of squares reduces any length', async (t) => {
+test('fused AdamW kernels on webgpu compute the AdamW update; the gradient norm\'s sum of squares reduces any length, six tensors at once', async (t) => {
   await onWebgpu(t, async () => {
     const rng = new Rng(7);
     const values = (n: number) => Array.from({ length: n }, () => rng.normal());
@@ -129,12 +129,20 @@ test('fused AdamW kernels on webgpu compute the AdamW update; the gradient norm\
     got.forEach((x, i) => assert.ok(Math.abs(x - expect[i]!) <= 1e-5 * Math.max(1, Math.abs(expect[i]!)), `value ${i}: ${x} vs ${expect[i]}`));
     for (const len of [1, 3, 256, 257, 5000]) {
       const x = values(len);
-      const out = tf.tidy(() => addSumOfSquares(tf.tensor1d([2.5]), tf.tensor2d(x, [len, 1])));
+      const out = tf.tidy(() => addSumOfSquares(tf.tensor1d([2.5]), [tf.tensor2d(x, [len, 1])]));
       const sum = (await out.data())[0]!;
       out.dispose();
       const want = 2.5 + x.reduce((a, b) => a + b * b, 0);
       assert.ok(Math.abs(sum - want) < 1e-4 * want, `length ${len}: ${sum} vs ${want}`);
     }
+    // six tensors of different lengths at once, without a running sum
+    const group = [1, 300, 7, 4096, 64, 513].map(values);
+    const out = tf.tidy(() => addSumOfSquares(null, group.map((x) => tf.tensor1d(x))));
+    const sum = (await out.data())[0]!;
+    out.dispose();
+    const want = group.flat().reduce((a, b) => a + b * b, 0);
+    assert.ok(Math.abs(sum - want) < 1e-4 * want, `six tensors: ${sum} vs ${want}`);
+    assert.throws(() => addSumOfSquares(null, group.concat([[1]]).map((x) => tf.tensor1d(x))), /7 tensors, expected 1 to 6/);
     assert.throws(() => adamMoments(tf.ones([3]), tf.ones([2]), tf.ones([1]), 0.9, 0.95), /3 values, expected 2 x 2/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * AdamW's update and the global gradient norm as WGSL kernels: two dispatches a
- * parameter for the update ({@link adamMoments}, {@link adamParam}) and one for its part
- * of the norm ({@link addSumOfSquares}), where tfjs's ops take about 18.
+ * parameter for the update ({@link adamMoments}, {@link adamParam}) and one per six
+ * parameters for the norm ({@link addSumOfSquares}), where tfjs's ops take about 18 a
+ * parameter.
  */
 
 import type { tf } from '../index';
@@ -41,30 +42,41 @@ export function adamParam(p: tf.Tensor, mv: tf.Tensor, o: { lrOverBc1: number; b
 
 const REDUCE = 256;
 
-/** `acc` [1] plus the sum of the squares of `x`'s values, as [1]: one workgroup strides over x, then a tree in shared memory. */
-export function addSumOfSquares(acc: tf.Tensor, x: tf.Tensor): tf.Tensor {
+/** The most tensors {@link addSumOfSquares} takes at once: with the running sum and the output, eight storage buffers, WebGPU's least guaranteed per kernel. */
+export const SUM_OF_SQUARES_GROUP = 6;
+
+/**
+ * `acc` [1] (or 0 when null) plus the sum of the squares of the values of every tensor
+ * in `xs` (at most {@link SUM_OF_SQUARES_GROUP}), as [1]: one workgroup strides over
+ * each in turn, then a tree in shared memory. The global gradient norm takes one
+ * dispatch per six parameters.
+ */
+export function addSumOfSquares(acc: tf.Tensor | null, xs: tf.Tensor[]): tf.Tensor {
+  if (xs.length < 1 || xs.length > SUM_OF_SQUARES_GROUP) throw new Error(`addSumOfSquares: ${xs.length} tensors, expected 1 to ${SUM_OF_SQUARES_GROUP}`);
+  const names = xs.map((_, k) => `X${k}`);
+  const loops = names.map((x, k) => `
+        for (var i = lane; i < uniforms.n${k}; i = i + ${REDUCE}) {
+          let v = ${x}[i];
+          s = s + v * v;
+        }`).join('');
   const program: Program = {
     outputShape: [1],
-    shaderKey: 'xalignAddSumOfSquares',
+    shaderKey: `xalignAddSumOfSquares${acc ? 'Acc' : ''}${xs.length}`,
     dispatchLayout: { x: [0] },
     dispatch: [1, 1, 1],
-    variableNames: ['Acc', 'X'],
+    variableNames: acc ? ['Acc', ...names] : names,
     workgroupSize: [REDUCE, 1, 1],
-    uniforms: 'n : i32,',
+    uniforms: names.map((_, k) => `n${k} : i32,`).join(' '),
     getUserCode: () => `
       ${workgroupSum(REDUCE)}
       fn main(index : i32) {
         let lane = i32(localIndex);
-        var s = 0.0;
-        for (var i = lane; i < uniforms.n; i = i + ${REDUCE}) {
-          let v = X[i];
-          s = s + v * v;
-        }
+        var s = 0.0;${loops}
         let total = workgroupSum(s, lane);
         if (lane == 0) {
-          result[0] = Acc[0] + total;
+          result[0] = ${acc ? 'Acc[0] + ' : ''}total;
         }
       }`,
   };
-  return run(program, [acc, x], [i32(x.size)]);
+  return run(program, acc ? [acc, ...xs] : xs, xs.map((x) => i32(x.size)));
 }

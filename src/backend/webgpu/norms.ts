@@ -134,20 +134,9 @@ export function layerNormGradX(x: tf.Tensor2D, w: tf.Tensor, dy: tf.Tensor2D, st
   return run(program, [x, w, dy, stats], rowUniforms(x)) as tf.Tensor2D;
 }
 
-/** The gradient of {@link layerNormForward} for its gain (the sum over rows of dy (x - mean) r) or, with `forBias`, its bias (the sum of dy), as [d]. */
-export function layerNormGradParam(x: tf.Tensor2D, dy: tf.Tensor2D, stats: tf.Tensor2D, forBias: boolean): tf.Tensor1D {
-  const d = x.shape[1];
-  const program = forBias
-    ? columnProgram('xalignLayerNormGradB', d, ['DY'], `
-        var s = 0.0;
-        for (var i = lane; i < n; i = i + ${ROW}) {
-          s = s + DY[i * d + col];
-        }
-        let total = workgroupSum(s, lane);
-        if (live && lane == 0) {
-          result[col] = total;
-        }`)
-    : columnProgram('xalignLayerNormGradW', d, ['X', 'DY', 'ST'], `
+/** The gradient of {@link layerNormForward} for its gain: the sum over rows of dy (x - mean) r, as [d]. */
+export function layerNormGradW(x: tf.Tensor2D, dy: tf.Tensor2D, stats: tf.Tensor2D): tf.Tensor1D {
+  const program = columnProgram('xalignLayerNormGradW', x.shape[1], ['X', 'DY', 'ST'], `
         var s = 0.0;
         for (var i = lane; i < n; i = i + ${ROW}) {
           s = s + DY[i * d + col] * (X[i * d + col] - ST[2 * i]) * ST[2 * i + 1];
@@ -156,5 +145,19 @@ export function layerNormGradParam(x: tf.Tensor2D, dy: tf.Tensor2D, stats: tf.Te
         if (live && lane == 0) {
           result[col] = total;
         }`);
-  return run(program, forBias ? [dy] : [x, dy, stats], rowUniforms(x)) as tf.Tensor1D;
+  return run(program, [x, dy, stats], rowUniforms(x)) as tf.Tensor1D;
+}
+
+/** The sum over the rows of dy [n, d], as [d]: the gradient of a bias added to every row (LayerNorm's, a projection's). */
+export function columnSum(dy: tf.Tensor2D): tf.Tensor1D {
+  const program = columnProgram('xalignColumnSum', dy.shape[1], ['DY'], `
+        var s = 0.0;
+        for (var i = lane; i < n; i = i + ${ROW}) {
+          s = s + DY[i * d + col];
+        }
+        let total = workgroupSum(s, lane);
+        if (live && lane == 0) {
+          result[col] = total;
+        }`);
+  return run(program, [dy], rowUniforms(dy)) as tf.Tensor1D;
 }
