@@ -3,6 +3,8 @@
 # unpacks node and dawn.node from out/gpu-bundle (test/bench/gpu/build-bundle.sh), finds a
 # Vulkan driver for Dawn, then trains the reference model with tfjs-webgpu and with
 # PyTorch CUDA in the same run. Results (JSON and logs) go to $OUT (default out/gpu-run).
+# MODE=lab records notebook 02's grid (LAB_ARGS); MODE=check makes every measurement
+# docs/speed.md waits for (the 128 x 128 ratio, the fast paths there, one tuning run alone).
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 B="$PWD/out/gpu-bundle"
@@ -53,6 +55,23 @@ fi
 STEPS="${STEPS:-20}"  # BENCH_ARGS adds flags to the benchmark, e.g. "--batch 128 --seq 128"
 BACKEND=webgpu
 grep -q '"name": "webgpu"' "$OUT/probe.json" 2>/dev/null || BACKEND=wasm
+if [ "${MODE:-bench}" = check ]; then
+  # every GPU measurement a lent machine owes docs/speed.md, in about 8 minutes:
+  # 1. the ratio to PyTorch CUDA at batch 128 x 128; 2. what each fast path buys there,
+  # interleaved; 3. one classroom tuning run alone on webgpu (its time chooses gpuWorkers)
+  timeout 150 "$NODE" "$B/bench.cjs" train --backend "$BACKEND" --steps 10 --warmup 3 --batch 128 --seq 128 --torch-device cuda \
+    > "$OUT/bench-128.json" 2> "$OUT/bench-128.log"; echo "bench 128x128 exit $?"
+  grep -v '^  tfjs step' "$OUT/bench-128.log" | grep -v '^Warning' | tail -8
+  timeout 150 "$NODE" "$B/bench.cjs" train --backend "$BACKEND" --steps 4 --warmup 1 --batch 128 --seq 128 --skip-torch --compare \
+    > "$OUT/compare-128.json" 2> "$OUT/compare-128.log"; echo "compare exit $?"
+  grep -A20 '^fast paths' "$OUT/compare-128.log"
+  export XALIGN_ROOT="$PWD" XALIGN_COMMIT="$(cat "$B/commit.txt")"
+  timeout 200 "$NODE" "$B/lab.cjs" grid --backend "$BACKEND" --base data/world/base-classroom --store "$OUT/one-run" --workers 1 --minutes 1.5 --grid-only \
+    2> "$OUT/one-run.log"; echo "one run exit $?"
+  grep -v '^Warning' "$OUT/one-run.log" | tail -6
+  rm -rf "$OUT/one-run/runs" "$OUT/one-run/results" "$T"
+  exit 0
+fi
 timeout "${BENCH_TIMEOUT:-240}" "$NODE" "$B/bench.cjs" train --backend "$BACKEND" --steps "$STEPS" --warmup 3 --torch-device "${TORCH_DEVICE:-cuda}" ${BENCH_ARGS:-} \
   > "$OUT/bench.json" 2> "$OUT/bench.log"
 echo "bench exit $?"
