@@ -4,6 +4,7 @@
 #   node.xz            this machine's node binary, xz-compressed (unpacked with Python's lzma)
 #   bench.cjs          test/bench/gpu/entry.ts bundled with esbuild (tfjs included)
 #   lab.cjs            test/bench/gpu/lab-entry.ts: notebook 02's grid as a recorded run
+#   *.wasm             tfjs-backend-wasm's binaries (the CPU fallback)
 
 #   node_modules/      webgpu (index.js, package.json, dawn.node.xz) and a resolvable
 #                      stub of @tensorflow/tfjs-backend-webgpu (the code itself is bundled)
@@ -22,6 +23,8 @@ node_modules/.bin/esbuild test/bench/gpu/entry.ts --bundle --platform=node --for
 node_modules/.bin/esbuild test/bench/gpu/lab-entry.ts --bundle --platform=node --format=cjs --target=node20 \
   --external:webgpu --log-level=warning --outfile="$B/lab.cjs"
 
+# the wasm backend's binaries beside the bundles, where tfjs looks for them: the CPU fallback when webgpu does not start
+cp node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm "$B/"
 git rev-parse --short=10 HEAD > "$B/commit.txt"
 W="$B/node_modules/webgpu"
 mkdir -p "$W/dist/linux-x64"
