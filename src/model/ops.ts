@@ -35,7 +35,7 @@ export const fastPaths = {
   reduceGrad: true,
   /** Embeddings as a row gather whose gradient is a scatter-add of the rows (off: a one-hot [tokens, vocab] matrix times the table, and its transpose times dy in the gradient). */
   gatherEmbed: true,
-  /** On webgpu, AdamW's update as two WGSL kernels a parameter and the gradient norm as one (src/backend/webgpu; off: tfjs ops, about 18 dispatches a parameter). The optimiser switches its moments' layout when this changes between steps. */
+  /** On webgpu, AdamW's update as two WGSL kernels a parameter and the gradient norm as one per six parameters (src/backend/webgpu; off: tfjs ops, about 18 dispatches a parameter). The optimiser switches its moments' layout when this changes between steps. */
   fusedAdamW: true,
   /** On webgpu, RMSNorm, LayerNorm, biases' gradients, SwiGLU's product, GELU, the rotary embedding and causal attention, forward and backward, as WGSL kernels on the projections' outputs as they come, without slicing them (src/model/fused.ts; off: tfjs ops). */
   fusedOps: true,

@@ -135,14 +135,16 @@ test('fused AdamW kernels on webgpu compute the AdamW update; the gradient norm\
       const want = 2.5 + x.reduce((a, b) => a + b * b, 0);
       assert.ok(Math.abs(sum - want) < 1e-4 * want, `length ${len}: ${sum} vs ${want}`);
     }
-    // six tensors of different lengths at once, without a running sum
+    // six tensors of different lengths at once with a running sum (eight buffers: the most a kernel is sure to get), and three without
     const group = [1, 300, 7, 4096, 64, 513].map(values);
-    const out = tf.tidy(() => addSumOfSquares(null, group.map((x) => tf.tensor1d(x))));
-    const sum = (await out.data())[0]!;
-    out.dispose();
-    const want = group.flat().reduce((a, b) => a + b * b, 0);
-    assert.ok(Math.abs(sum - want) < 1e-4 * want, `six tensors: ${sum} vs ${want}`);
-    assert.throws(() => addSumOfSquares(null, group.concat([[1]]).map((x) => tf.tensor1d(x))), /7 tensors, expected 1 to 6/);
+    for (const [acc, xs] of [[1.5, group], [null, group.slice(0, 3)]] as const) {
+      const out = tf.tidy(() => addSumOfSquares(acc === null ? null : tf.tensor1d([acc]), xs.map((x) => tf.tensor1d(x))));
+      const sum = (await out.data())[0]!;
+      out.dispose();
+      const want = (acc ?? 0) + xs.flat().reduce((a, b) => a + b * b, 0);
+      assert.ok(Math.abs(sum - want) < 1e-4 * want, `${xs.length} tensors, running sum ${acc}: ${sum} vs ${want}`);
+    }
+    assert.throws(() => tf.tidy(() => addSumOfSquares(null, group.concat([[1]]).map((x) => tf.tensor1d(x)))), /7 tensors, expected 1 to 6/);
     assert.throws(() => adamMoments(tf.ones([3]), tf.ones([2]), tf.ones([1]), 0.9, 0.95), /3 values, expected 2 x 2/);
   });
 });

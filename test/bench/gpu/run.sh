@@ -56,17 +56,19 @@ STEPS="${STEPS:-20}"  # BENCH_ARGS adds flags to the benchmark, e.g. "--batch 12
 BACKEND=webgpu
 grep -q '"name": "webgpu"' "$OUT/probe.json" 2>/dev/null || BACKEND=wasm
 if [ "${MODE:-bench}" = check ]; then
-  # every GPU measurement a lent machine owes docs/speed.md, in about 8 minutes:
+  # every GPU measurement a lent machine owes docs/speed.md, in at most 8.5 minutes after the probe:
   # 1. the ratio to PyTorch CUDA at batch 128 x 128; 2. what each fast path buys there,
   # interleaved; 3. one classroom tuning run alone on webgpu (its time chooses gpuWorkers)
   timeout 150 "$NODE" "$B/bench.cjs" train --backend "$BACKEND" --steps 10 --warmup 3 --batch 128 --seq 128 --torch-device cuda \
     > "$OUT/bench-128.json" 2> "$OUT/bench-128.log"; echo "bench 128x128 exit $?"
   grep -v '^  tfjs step' "$OUT/bench-128.log" | grep -v '^Warning' | tail -8
-  timeout 150 "$NODE" "$B/bench.cjs" train --backend "$BACKEND" --steps 4 --warmup 1 --batch 128 --seq 128 --skip-torch --compare \
+  timeout 120 "$NODE" "$B/bench.cjs" train --backend "$BACKEND" --steps 4 --warmup 1 --batch 128 --seq 128 --skip-torch --compare \
     > "$OUT/compare-128.json" 2> "$OUT/compare-128.log"; echo "compare exit $?"
   grep -A20 '^fast paths' "$OUT/compare-128.log"
-  export XALIGN_ROOT="$PWD" XALIGN_COMMIT="$(cat "$B/commit.txt")"
-  timeout 200 "$NODE" "$B/lab.cjs" grid --backend "$BACKEND" --base data/world/base-classroom --store "$OUT/one-run" --workers 1 --minutes 1.5 --grid-only \
+  nvidia-smi --query-gpu=name --format=csv,noheader > "$OUT/gpu.txt" 2>/dev/null
+  export XALIGN_ROOT="$PWD" XALIGN_COMMIT="$(cat "$B/commit.txt")" XALIGN_GPU_NAME="$(head -1 "$OUT/gpu.txt")"
+  # one run starts within the first 2.5 minutes (after gamma); its time is logged when it ends
+  timeout 240 "$NODE" "$B/lab.cjs" grid --backend "$BACKEND" --base data/world/base-classroom --store "$OUT/one-run" --workers 1 --minutes 2.5 --grid-only \
     2> "$OUT/one-run.log"; echo "one run exit $?"
   grep -v '^Warning' "$OUT/one-run.log" | tail -6
   rm -rf "$OUT/one-run/runs" "$OUT/one-run/results" "$T"
