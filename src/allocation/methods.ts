@@ -11,6 +11,9 @@ import type { Allocation, AllocationLaw } from './problem';
 export const ALLOCATION_METHODS = ['optimal', 'uniform', 'proportional', 'temperature', 'unimax'] as const;
 export type AllocationMethod = (typeof ALLOCATION_METHODS)[number];
 
+/** The methods whose split depends on the caps (X^max) and the budget alone, never on a law's alpha, beta or gamma. */
+export const CAP_ONLY_METHODS: readonly string[] = ['uniform', 'proportional', 'temperature', 'unimax'] satisfies AllocationMethod[];
+
 export function isAllocationMethod(s: string): s is AllocationMethod {
   return (ALLOCATION_METHODS as readonly string[]).includes(s);
 }

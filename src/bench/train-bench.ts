@@ -22,6 +22,8 @@ import { AdamW, gradientScale } from '../train/optim';
 
 export interface BenchOptions {
   family?: 'llama' | 'neox';
+  /** The model to time in place of the reference model (e.g. a preset's, for `xalign plan --measure`); `family` is then its family. */
+  model?: ModelConfig;
   steps?: number;
   warmup?: number;
   batch?: number;
@@ -115,13 +117,13 @@ export function findTorchPython(explicit?: string): { python?: string; why: stri
 /** Runs the benchmark; see the module comment. */
 export async function benchTrain(options: BenchOptions = {}): Promise<BenchResult> {
   const log = options.log ?? (() => {});
-  const family = options.family ?? 'llama';
+  const family = options.model?.family ?? options.family ?? 'llama';
   const steps = options.steps ?? 10;
   const warmup = options.warmup ?? 2;
   const batch = options.batch ?? 32;
   const seqLen = options.seqLen ?? 64;
   const choice = await selectBackend(options.backend ?? 'auto');
-  const cfg = referenceModel(family, seqLen);
+  const cfg = options.model ? { ...options.model, maxSeqLen: Math.max(options.model.maxSeqLen, seqLen) } : referenceModel(family, seqLen);
   const flops = trainFlopsPerStep(cfg, batch * seqLen, seqLen);
   const tokens = batch * seqLen * steps;
   const saved = { ...fastPaths };
@@ -193,7 +195,8 @@ export async function benchTrain(options: BenchOptions = {}): Promise<BenchResul
     else {
       const script = path.join(__dirname, '..', '..', 'test', 'bench', 'torch_train.py');
       const args = [script, '--family', family, '--steps', String(steps), '--warmup', String(warmup), '--batch', String(batch), '--seq', String(seqLen),
-        '--threads', String(options.torchThreads ?? 1), '--device', options.torchDevice ?? 'cpu', '--dff', String(cfg.dFf)];
+        '--threads', String(options.torchThreads ?? 1), '--device', options.torchDevice ?? 'cpu', '--dff', String(cfg.dFf),
+        '--vocab', String(cfg.vocabSize), '--d', String(cfg.dModel), '--layers', String(cfg.nLayers), '--heads', String(cfg.nHeads)];
       log(`bench: PyTorch (${found.why}), ${options.torchThreads ?? 1} thread(s), ${options.torchDevice ?? 'cpu'}`);
       const r = spawnSync(found.python, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
       if (r.status !== 0) result.torchSkipped = `torch_train.py failed: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`;

@@ -55,6 +55,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Command }> = {
   export: { summary: 'write the launch folder of a real multi-GPU run of the recipe (data, script, README)', load: () => require('./commands/export').command },
   explore: { summary: 'a new language end to end: gamma, its scaling law, pairs for a target, its share of a budget', load: () => require('./commands/explore').command },
   ingest: { summary: 'read back what a real run produced: a scores table or a folder of predictions', load: () => require('./commands/ingest').command },
+  plan: { summary: 'what a preset trains before it trains: runs, token slots, FLOP, and hours at a measured speed', load: () => require('./commands/plan').command },
   experiment: { summary: 'run, list and export the instruction-tuning runs of notebooks 02 and 05', load: () => require('./commands/experiment').command },
   train: { summary: 'train a laboratory model from a JSON run file', load: () => require('./commands/train').command },
   generate: { summary: 'continue prompts with a trained model', load: () => require('./commands/generate').command },

@@ -24,3 +24,4 @@ export * from './representation-report';
 export * from './ablations';
 export * from './code-switching';
 export * from './explore';
+export * from './cost';

@@ -209,11 +209,28 @@ function readCheckpoint(dir: string, run: TrainRun, opt: AdamW, cfgHash: string)
 const GPU_READ_EVERY = 10;
 
 /**
+ * On wasm, a step whose tensors outgrow the module's memory (4 GiB at most) ends in a bare
+ * "memory access out of bounds" or "Aborted()"; this says what ran out and what to do.
+ * tfjs keeps every saved activation and every intermediate gradient until a step's
+ * backward pass ends, and wasm copies each saved tensor: the paper preset's model
+ * (6 layers of 256) overflows at 8 rows of 384 tokens.
+ */
+function wasmMemoryError(err: unknown, cfg: TrainConfig): Error | null {
+  const text = err instanceof Error ? err.message : String(err);
+  if (tf.getBackend() !== 'wasm' || !/memory access out of bounds|^Aborted\(/.test(text)) return null;
+  const e = new Error(`wasm ran out of memory in a training step of ${cfg.batchSize} rows x ${cfg.seqLen} tokens (${text}): take fewer rows per step (the preset's tuneBatchSize or batchSize, or the run's batchSize with accumulate for the same update), a shorter seqLen, or a GPU backend (docs/speed.md)`);
+  e.cause = err;
+  return e;
+}
+
+/**
  * `err` as it should reach the user: when the WebGPU device was lost, an error that says
  * so, after which step, and where the run resumes from (tfjs itself reports a bare
  * `AbortError`); any other error as it is.
  */
-async function deviceLossError(err: unknown, stepsDone: number, checkpointDir: string | undefined, lastCheckpoint: { dir: string; step: number } | null): Promise<unknown> {
+async function deviceLossError(err: unknown, stepsDone: number, checkpointDir: string | undefined, lastCheckpoint: { dir: string; step: number } | null, cfg: TrainConfig): Promise<unknown> {
+  const oom = wasmMemoryError(err, cfg);
+  if (oom) return oom;
   const lost = await gpuDeviceLost(`training, after step ${stepsDone}`);
   if (!lost) return err;
   lost.message += !checkpointDir
@@ -355,7 +372,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
         }
       } catch (err) {
         tf.dispose([...unread.flatMap((u) => [...u.values, u.norm]), ...values, ...(grads ? grads.values() : []), ...(norm ? [norm] : []), ...(scale ? [scale] : [])]);
-        throw await deviceLossError(err, state.step, run.checkpointDir, lastCheckpoint);
+        throw await deviceLossError(err, state.step, run.checkpointDir, lastCheckpoint, cfg);
       }
     }
     const elapsed = (performance.now() - start) / 1000;

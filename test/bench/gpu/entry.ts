@@ -4,12 +4,14 @@
  * node binary, this bundle and dawn.node). Usage:
  *   node bench.cjs probe                     # which backends start, and why
  *   node bench.cjs train [--backend B] [--steps N] [--family F] [--torch-device D] [--batch N] [--seq N] [--skip-torch]
- *                        [--ablate KEY,...] [--compare]
+ *                        [--ablate KEY,...] [--compare] [--preset P [--set k=v ...]]
  * Prints the human-readable figures on stderr and one JSON document on stdout.
  */
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../../src/backend';
 import { benchTrain, formatBench } from '../../../src/bench/train-bench';
+import { tuningShape } from '../../../src/experiments/cost';
+import { presetFromFlags } from '../../../src/session';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -19,6 +21,8 @@ async function main(): Promise<void> {
       steps: { type: 'string' },
       warmup: { type: 'string' },
       family: { type: 'string' },
+      preset: { type: 'string' },
+      set: { type: 'string', multiple: true },
       batch: { type: 'string' },
       seq: { type: 'string' },
       'torch-device': { type: 'string' },
@@ -34,13 +38,16 @@ async function main(): Promise<void> {
     return;
   }
   const n = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  // --preset: the preset's own model at its tuning batch (what `xalign plan --tokens-per-s` takes)
+  const shape = values.preset ? tuningShape(presetFromFlags({ preset: values.preset, ...(values.set ? { set: values.set } : {}) }).settings) : undefined;
   const r = await benchTrain({
     backend: values.backend,
     steps: n(values.steps),
     warmup: n(values.warmup),
     family: values.family as 'llama' | 'neox' | undefined,
-    batch: n(values.batch),
-    seqLen: n(values.seq),
+    batch: n(values.batch) ?? shape?.batch,
+    seqLen: n(values.seq) ?? shape?.seqLen,
+    ...(shape ? { model: shape.model } : {}),
     torch: !values['skip-torch'],
     torchDevice: values['torch-device'],
     torchThreads: n(values['torch-threads']),
