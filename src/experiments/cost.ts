@@ -1,9 +1,9 @@
 /**
  * What a preset costs to train before it is trained: every run the laboratory notebooks
  * start (the base model, 02's grid and series, 05's arms, 06's grid, 07's ablations and
- * the other family's grid, 08's series of a language of your own), each counted once across notebooks as the results store
- * trains it once, in token slots (optimiser steps x rows x row length: padding costs
- * compute too) and in floating-point operations. With a measured training speed it
+ * the other family's grid, 08's series of a language of your own), each counted once
+ * across notebooks as the results store trains it once, in token slots (optimiser steps
+ * x rows x row length: padding costs compute too) and in floating-point operations. With a measured training speed it
  * becomes hours (`xalign plan`, docs/speed.md). Evaluation is left out: in the recorded
  * classroom runs it took a few percent of a run's time.
  */
@@ -13,13 +13,12 @@ import type { Settings } from '../config/presets';
 import { modelConfig, type ModelConfig, parameterCount, trainFlopsPerStep } from '../model/config';
 import type { LanguageSpec } from '../world/languages';
 import { ablationSpecs, familyGridSpecs, otherFamily } from './ablations';
-import { baseSpecFromSettings, type BaseSpec, type TuneSpec } from './spec';
+import { baseSpecFromSettings, type BaseSpec, type TuneSpec, upgradeTuneSpec } from './spec';
 import { exploreSpecs } from './explore';
-import { labAvailablePairs, labAllocations, multilingualPlan } from './multilingual';
+import { labAvailablePairs, labAllocations, multilingualPlan, type MultilingualPlan } from './multilingual';
 import { labPlan, labSeeds } from './plan';
 import { scalingSpecs } from './scaling';
 import { configHash, type ExperimentResult } from './store';
-import { upgradeTuneSpec } from './spec';
 
 /** The training a run (or a group of runs) asks for. */
 export interface Work {
@@ -96,7 +95,7 @@ const NONE: Work = { runs: 0, steps: 0, tokens: 0, flops: 0 };
  * is Figure 3's multilingual model) is counted once; a method that needs the laws
  * (optimal) is counted as runs of its own, an upper bound.
  */
-function allocationRuns(s: Settings): { exact: TuneSpec[]; lawMethods: string[]; lawWork: Work } {
+function allocationRuns(s: Settings, multi: MultilingualPlan): { exact: TuneSpec[]; lawMethods: string[]; lawWork: Work } {
   const available = labAvailablePairs(s);
   // the caps alone decide these methods: the law's parameters are never read
   const caps = s.labLanguages.map((language) => ({ language, alpha: 1, beta: 1, gamma: 1, max: available[language]! }));
@@ -104,7 +103,7 @@ function allocationRuns(s: Settings): { exact: TuneSpec[]; lawMethods: string[];
   const lawMethods = s.allocationMethods.filter((m) => !CAP_ONLY_METHODS.includes(m));
   const exact = multilingualPlan(s, labAllocations(caps, s.allocationBudget, capOnly)).arms.filter((a) => a.id.startsWith('allocation:')).flatMap((a) => a.specs);
   // each law method trains one multilingual model of tuneSteps per seed
-  const one = tuneWork(multilingualPlan(s).arms.find((a) => a.id === 'multilingual')!.specs[0]!);
+  const one = tuneWork(multi.arms.find((a) => a.id === 'multilingual')!.specs[0]!);
   const runs = lawMethods.length * labSeeds(s).length;
   return { exact, lawMethods, lawWork: { runs, steps: one.steps * runs, tokens: one.tokens * runs, flops: one.flops * runs } };
 }
@@ -134,8 +133,9 @@ export function presetCost(s: Settings, ctx: CostContext = {}): PresetCost {
 
   const lab = labPlan(s);
   part('02 bilingual grid, scaling series', lab.all, lab.realSkipped ? [`no real-corpus run: ${lab.realSkipped}`] : []);
-  const alloc = allocationRuns(s);
-  part('05 multilingual arms, allocations', [...scalingSpecs(s, s.labLanguages), ...multilingualPlan(s).all, ...alloc.exact],
+  const multi = multilingualPlan(s);
+  const alloc = allocationRuns(s, multi);
+  part('05 multilingual arms, allocations', [...scalingSpecs(s, s.labLanguages), ...multi.all, ...alloc.exact],
     alloc.lawMethods.length ? [`${alloc.lawMethods.join(', ')}: counted as runs of their own (the split needs notebook 02's fitted laws)`] : [], alloc.lawWork);
   part('06 grid measured', lab.grid.filter((x) => x.lang === s.labGridLanguages[0]));
   const other = otherFamily(s);

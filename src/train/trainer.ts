@@ -224,11 +224,11 @@ function wasmMemoryError(err: unknown, cfg: TrainConfig): Error | null {
 }
 
 /**
- * `err` as it should reach the user: when the WebGPU device was lost, an error that says
- * so, after which step, and where the run resumes from (tfjs itself reports a bare
- * `AbortError`); any other error as it is.
+ * `err` of a training step as it should reach the user: wasm's memory exhausted
+ * ({@link wasmMemoryError}); the WebGPU device lost, said so, after which step, and where
+ * the run resumes from (tfjs itself reports a bare `AbortError`); any other error as it is.
  */
-async function deviceLossError(err: unknown, stepsDone: number, checkpointDir: string | undefined, lastCheckpoint: { dir: string; step: number } | null, cfg: TrainConfig): Promise<unknown> {
+async function stepError(err: unknown, stepsDone: number, checkpointDir: string | undefined, lastCheckpoint: { dir: string; step: number } | null, cfg: TrainConfig): Promise<unknown> {
   const oom = wasmMemoryError(err, cfg);
   if (oom) return oom;
   const lost = await gpuDeviceLost(`training, after step ${stepsDone}`);
@@ -372,7 +372,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
         }
       } catch (err) {
         tf.dispose([...unread.flatMap((u) => [...u.values, u.norm]), ...values, ...(grads ? grads.values() : []), ...(norm ? [norm] : []), ...(scale ? [scale] : [])]);
-        throw await deviceLossError(err, state.step, run.checkpointDir, lastCheckpoint, cfg);
+        throw await stepError(err, state.step, run.checkpointDir, lastCheckpoint, cfg);
       }
     }
     const elapsed = (performance.now() - start) / 1000;

@@ -5,10 +5,10 @@ import { presetFromFlags } from '../../session';
 import { type Command, UsageError } from '../command';
 import { numberFlag, presetFlags, requireFile } from '../inputs';
 import { readLanguageFile } from '../../world/language-file';
+import { storeDir } from './experiment-shared';
 
 /** Notebook 08's language when XALIGN_LANGUAGE names none. */
 const EXAMPLE_LANGUAGE = 'data/examples/languages/ka.json';
-import { storeDir } from './experiment-shared';
 
 /** A speed and where it came from. */
 interface Speed {
@@ -53,8 +53,8 @@ steps (--steps, default 3, after one warm-up) of the preset's own model at its t
 shape (tuneBatchSize x tuneSeqLen) on --backend (default: the preset's), one process
 alone. Without either, the speed the store's finished runs kept, wall time with their
 evaluation, when it has any. The base trains in one process; the tuning runs share the
-pool's processes (--processes, default: workers, or gpuWorkers on webgpu), each assumed
-to keep that speed. See docs/speed.md for how the estimate compares with runs.`,
+pool's processes (--processes, default: workers, or gpuWorkers on webgpu; with backend
+auto and no --measure, workers), each assumed to keep that speed. See docs/speed.md for how the estimate compares with runs.`,
   options: {
     preset: { type: 'string' },
     set: { type: 'string', multiple: true },
