@@ -20,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { guardMatmulOrder } from './webgpu/matmul';
 
 export { tf };
 
@@ -196,6 +197,7 @@ async function tryWebgpu(forced = false): Promise<BackendProbe> {
     require('@tensorflow/tfjs-backend-webgpu');
     if (await tf.setBackend('webgpu')) {
       watchDeviceLoss();
+      guardMatmulOrder();
       return { name: 'webgpu', available: true, detail: `adapter: ${adapter.info?.description || 'unnamed'}` };
     }
     return { name: 'webgpu', available: false, detail: 'adapter found but the tfjs webgpu backend did not initialise' };

@@ -13,6 +13,7 @@
  */
 
 import { tf } from '../backend';
+import * as gpu from '../backend/webgpu';
 import * as fused from './fused';
 
 /**
@@ -83,7 +84,9 @@ const gatherRows = tf.customGrad((ids, table, save) => {
     value: tf.gather(table as tf.Tensor2D, ids as tf.Tensor1D),
     gradFunc: (dy, saved) => {
       const [i] = saved as [tf.Tensor1D];
-      return [tf.zerosLike(i), tf.scatterND(tf.reshape(i, [-1, 1]), dy as tf.Tensor2D, shape)];
+      // webgpu's ScatterNd adds with atomics, in no fixed order: its own kernel adds in the ids' order
+      const dTable = tf.getBackend() === 'webgpu' ? gpu.embeddingGrad(i, dy as tf.Tensor2D, shape[0]) : tf.scatterND(tf.reshape(i, [-1, 1]), dy as tf.Tensor2D, shape);
+      return [tf.zerosLike(i), dTable];
     },
   };
 }) as (ids: tf.Tensor1D, table: tf.Tensor2D) => tf.Tensor2D;

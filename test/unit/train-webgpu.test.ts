@@ -6,13 +6,18 @@ import { test } from 'node:test';
 import { BackendError, selectBackend, tf } from '../../src/backend';
 import { countGpuWork } from '../../src/backend/gpu-work';
 import { adamMoments, adamParam, addSumOfSquares } from '../../src/backend/webgpu';
+import { wouldSplitInner } from '../../src/backend/webgpu/matmul';
 import { attention as fusedAttention, rotary as fusedRotary, swiglu as fusedSwiglu } from '../../src/model/fused';
-import { applyRotary, fastPaths, gelu, layerNorm, rmsNorm, Rotary, swiglu } from '../../src/model/ops';
+import { applyRotary, embed, fastPaths, gelu, layerNorm, rmsNorm, Rotary, swiglu } from '../../src/model/ops';
 import { disposeCache, emptyCache, segmentBias, Transformer } from '../../src/model/transformer';
 import { modelConfig } from '../../src/model/config';
 import { Rng } from '../../src/random/rng';
 import { AdamW, train } from '../../src/train';
 import { toyExamples, toyModel, toyTrainConfig } from '../fixtures/train-child';
+
+// lavapipe runs workgroups on this many threads: with several, a sum whose order depends
+// on which thread comes first (float atomics) shows up as results that differ run to run
+process.env.LP_NUM_THREADS ??= '8';
 
 async function losses(backend: string, family: 'llama' | 'neox'): Promise<number[]> {
   await selectBackend(backend);
@@ -104,6 +109,62 @@ test('on webgpu the norms\' and the loss\'s gradients make their ones on the dev
     assert.deepEqual(on.losses, off.losses, 'the same arithmetic');
     assert.ok(on.bytes < off.bytes, `uploaded ${on.bytes} bytes with the device ones, ${off.bytes} without`);
   });
+});
+
+test('on webgpu the same seeds give the same losses bit for bit, run after run, with lavapipe on several threads', async (t) => {
+  await onWebgpu(t, async () => {
+    const runs = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const model = toyModel('llama');
+      const r = await train({ model, train: toyExamples(40, 9), config: { ...toyTrainConfig(4), checkpointEvery: 0 }, padToken: 0 });
+      model.dispose();
+      runs.add(r.losses.join(','));
+    }
+    assert.equal(runs.size, 1, `different losses from the same seeds: ${[...runs].join(' | ')}`);
+  });
+});
+
+test('on webgpu the embedding gradient adds repeated ids in order (the cpu backend\'s values, bit for bit) and a long-inner matmul keeps one order', async (t) => {
+  const rng = new Rng(11);
+  const ids = Array.from({ length: 300 }, () => rng.int(5)); // every id repeated many times
+  const dy = Array.from({ length: 300 * 7 }, () => rng.normal());
+  const n = 4096; // over the inner length from which tfjs would split a matmul
+  const [x, y] = [0, 1].map(() => Array.from({ length: n * 32 }, () => rng.normal()));
+  const embedGrad = async () => {
+    const table = tf.variable(tf.zeros([6, 7]));
+    const idsT = tf.tensor1d(ids, 'int32');
+    const g = tf.grad((tb: tf.Tensor) => tf.sum(tf.mul(embed(idsT, tb), tf.tensor2d(dy, [300, 7]))))(table);
+    const values = [...(await g.data())];
+    tf.dispose([table, idsT, g]);
+    return values;
+  };
+  const product = async () => {
+    const m = tf.tidy(() => tf.matMul(tf.tensor2d(x!, [n, 32]), tf.tensor2d(y!, [n, 32]), true, false));
+    const values = [...(await m.data())];
+    m.dispose();
+    return values;
+  };
+  await selectBackend('cpu');
+  const [cpuEmbed, cpuProduct] = [await embedGrad(), await product()];
+  assert.ok(wouldSplitInner([n, 32], [n, 32], true, false, 8), 'tfjs would split this product\'s inner length');
+  await onWebgpu(t, async () => {
+    assert.deepEqual(await embedGrad(), cpuEmbed);
+    const first = await product();
+    first.forEach((v, i) => assert.ok(Math.abs(v - cpuProduct[i]!) <= 1e-4 * Math.max(1, Math.abs(cpuProduct[i]!)), `product value ${i}: ${v} vs ${cpuProduct[i]}`));
+    const bits = new Set([first.join(',')]);
+    for (let k = 0; k < 9; k++) bits.add((await product()).join(','));
+    assert.equal(bits.size, 1, `${bits.size} different results in 10 runs of the same product`);
+  });
+});
+
+test('which matmuls tfjs-backend-webgpu would split along the inner dimension: few output tiles, one batch, an inner length of 2,000 or more', () => {
+  assert.ok(wouldSplitInner([4096, 32], [4096, 32], true, false, 8));
+  assert.ok(wouldSplitInner([32, 4096], [4096, 64], false, false, 8));
+  assert.ok(!wouldSplitInner([4096, 128], [4096, 128], true, false, 8), '16 tiles: tfjs tiles it as usual');
+  assert.ok(!wouldSplitInner([1999, 32], [1999, 32], true, false, 8), 'inner too short');
+  assert.ok(!wouldSplitInner([8, 4096], [4096, 16], false, false, 8), '128 outputs: the reduce program');
+  assert.ok(!wouldSplitInner([2, 32, 4096], [2, 4096, 32], false, false, 8), 'batched');
+  assert.ok(wouldSplitInner([4096, 128], [4096, 128], true, false, 16), 'a larger threshold (Intel) counts 16 tiles as few');
 });
 
 test('fused AdamW kernels on webgpu compute the AdamW update; the gradient norm\'s sum of squares reduces any length, six tensors at once', async (t) => {

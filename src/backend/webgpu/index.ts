@@ -8,6 +8,7 @@
  *   outputs as they come (gate and up side by side; q, k and v side by side);
  * - ./attention.ts: causal multi-head attention, forward and backward, with no score
  *   tensor in memory;
+ * - ./embedding.ts: the embedding table's gradient, added in a fixed order;
  * - ./program.ts: how the kernels are written and run.
  * src/model/fused.ts gives the model's ops their gradients through them, and
  * src/train/optim.ts the optimiser (`fastPaths.fusedOps`, `fastPaths.fusedAdamW`).
@@ -18,5 +19,6 @@
 
 export { adamMoments, adamParam, addSumOfSquares, SUM_OF_SQUARES_GROUP } from './adamw';
 export { ATTENTION_MAX_HEAD, type AttentionShape, attentionForward, attentionGrad, attentionStats } from './attention';
+export { embeddingGrad } from './embedding';
 export { columnSum, layerNormForward, layerNormGradW, layerNormGradX, layerNormStats, rmsNormForward, rmsNormGradW, rmsNormGradX, rmsNormScale } from './norms';
 export { gelu, type RotaryLayout, rotary, swiglu, swigluGrad } from './pointwise';
