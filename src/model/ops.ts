@@ -4,7 +4,9 @@
  * - the wasm backend hands only untransposed 2-D matmuls to XNNPACK, so `dense` and
  *   `bmm` carry their own gradients that transpose explicitly first;
  * - wasm lacks the gradient of `gather` (UnsortedSegmentSum), so embeddings gather
- *   their rows with a gradient written as a scatter-add (ScatterNd), which wasm has;
+ *   their rows with a gradient written as a scatter-add (ScatterNd), which wasm has
+ *   (on webgpu, whose ScatterNd adds with atomics in no fixed order, a kernel that adds
+ *   in the ids' order: src/backend/webgpu/embedding.ts);
  *   the older way, a one-hot matrix times the table, stays behind a switch (the
  *   one-hot is built as int32 and cast: wasm's float one-hot returns wrong bits);
  * - rotary positions are applied on the [tokens, dModel] layout as x*cos + (x R)*sin
