@@ -16,8 +16,9 @@ const MAX_IDS = 2 ** 24;
  * dy [n, d]: row v is the sum of the rows of dy whose id is v, added in the order of
  * the ids, as the cpu backend adds them. Two dispatches: the first links each position
  * to the next one with the same id and each id to its first position; the second has
- * one thread per table value walk its id's chain. Work: n times the gap to a position's
- * next repeat, plus n d.
+ * one thread per table value walk its id's chain. Work: each position scans ahead to
+ * its id's next position (to the end for an id's last one, so at most n^2 / 2 reads of
+ * the ids, fewer the more ids repeat), and each id scans to its first; then n d additions.
  */
 export function embeddingGrad(ids: tf.Tensor1D, dy: tf.Tensor2D, vocab: number): tf.Tensor2D {
   const [n, d] = dy.shape;
